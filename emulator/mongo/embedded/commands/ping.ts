@@ -1,0 +1,6 @@
+import type { CommandDefinition } from './command';
+
+export const ping: CommandDefinition = {
+  name: 'ping',
+  run: () => ({}),
+};
