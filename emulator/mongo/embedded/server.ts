@@ -28,6 +28,8 @@ export interface EmbeddedServerOptions {
   logger?: Logger;
   /** An engine to serve; a new, empty one by default. */
   engine?: Engine;
+  /** The clock cursor timeouts are measured with (tests move it forward). */
+  clock?: () => number;
 }
 
 /** Commands an OP_QUERY may carry: only the handshake, as in mongod 6.0 and later. */
@@ -35,7 +37,7 @@ const OP_QUERY_COMMANDS = new Set(['isMaster', 'ismaster', 'hello']);
 
 export class EmbeddedMongoServer {
   readonly engine: Engine;
-  readonly cursors = new CursorManager();
+  readonly cursors: CursorManager;
   private readonly dispatcher = new Dispatcher(ALL_COMMANDS);
   private readonly server = net.createServer((socket) => this.accept(socket));
   private readonly sockets = new Set<net.Socket>();
@@ -48,6 +50,7 @@ export class EmbeddedMongoServer {
 
   constructor(options: EmbeddedServerOptions = {}) {
     this.engine = options.engine ?? new Engine();
+    this.cursors = new CursorManager(options.clock);
     this.log = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'warn' });
     this.requestedPort = options.port ?? 0;
     this.requestedHost = options.host ?? '127.0.0.1';

@@ -3,7 +3,7 @@ import { Int32 } from 'bson';
 import { CommandError } from '../errors';
 import { selectDocuments } from '../query/find';
 import { toFilter } from '../values/forms';
-import { Arguments, numberValue, targetName } from './arguments';
+import { Arguments, missingField, numberValue, targetName } from './arguments';
 import type { CommandDefinition } from './command';
 import { assertSimpleCollation, checkHintValue, letVariables } from './shared';
 import { checkBatchSize, runBatch } from './write-batch';
@@ -16,16 +16,20 @@ export const deleteCommand: CommandDefinition = {
     const statements = args.documents('deletes');
     checkBatchSize(statements);
     const collection = context.engine.collection(context.database, name);
-    let deleted = 0;
-    const result = runBatch(statements, args.boolean('ordered', true), context, (statement) => {
+    const variables = letVariables(args);
+    // Statements are parsed before any runs: a malformed one fails the whole command, as in mongod.
+    const parsed = statements.map((statement) => {
       const statementArgs = new Arguments(statement, 'delete.deletes');
       const limit = numberValue(statement.limit);
-      if (limit === undefined) throw new CommandError(40414, "BSON field 'delete.deletes.limit' is missing but a required field");
+      if (limit === undefined) throw missingField('delete.deletes', 'limit');
       if (limit !== 0 && limit !== 1) throw CommandError.of('FailedToParse', `The limit field in delete objects must be 0 or 1. Got ${limit}`);
       assertSimpleCollation(statementArgs.document('collation'));
-      if (statement.hint !== undefined) checkHintValue(statement.hint, collection);
-      const filter = toFilter(statementArgs.requiredDocument('q'));
-      const matches = selectDocuments(collection, { filter, limit, variables: letVariables(args) });
+      return { filter: toFilter(statementArgs.requiredDocument('q')), limit, hint: statement.hint };
+    });
+    let deleted = 0;
+    const result = runBatch(parsed, args.boolean('ordered', true), context, ({ filter, limit, hint }) => {
+      if (hint !== undefined) checkHintValue(hint, collection);
+      const matches = selectDocuments(collection, { filter, limit, variables });
       for (const document of matches) collection?.delete(document);
       deleted += matches.length;
     });

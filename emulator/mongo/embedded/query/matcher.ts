@@ -2,7 +2,8 @@
  * Compiles query filters (in filter form, see values/forms.ts) into predicates over stored
  * documents, with mingo doing the matching.
  */
-import { Query } from 'mingo';
+// The base class: mingo's default export merges its own operators over the context's overrides.
+import { Query } from 'mingo/query';
 import { CommandError } from '../errors';
 import { Document, isPlainObject } from '../values/forms';
 import { mingoOptions } from './context';
