@@ -1,0 +1,40 @@
+/**
+ * `app-services-emulator mongod`: the embedded engine on its own, as a stand-in for a local mongod
+ * or mongodb-memory-server. Prints the URI on stdout once it accepts connections, and stops
+ * cleanly on SIGINT/SIGTERM.
+ */
+import pino from 'pino';
+import { EmbeddedMongoServer } from '../mongo/embedded/server';
+
+export interface MongodOptions {
+  port: number;
+  host: string;
+  logLevel: string;
+}
+
+export async function runMongod(options: MongodOptions): Promise<void> {
+  const logger = pino({ level: options.logLevel }, pino.destination(2));
+  if (options.host === '0.0.0.0' || options.host === '::') {
+    process.stderr.write(
+      `warning: binding to ${options.host} exposes the engine to your network, and it has no authentication\n`,
+    );
+  }
+  const server = new EmbeddedMongoServer({ port: options.port, host: options.host, logger });
+  try {
+    await server.start();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'EADDRINUSE' ? `port ${options.port} is already in use` : (error as Error).message;
+    throw new Error(`could not start the embedded engine on ${options.host}:${options.port}: ${reason}`);
+  }
+  process.stdout.write(`${server.uri}\n`);
+  const stop = (signal: string) => {
+    logger.info(`${signal}: stopping`);
+    server.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
