@@ -30,6 +30,8 @@ export interface EmbeddedServerOptions {
   engine?: Engine;
   /** The clock cursor timeouts are measured with (tests move it forward). */
   clock?: () => number;
+  /** How often TTL indexes delete expired documents; mongod's TTL monitor runs every 60 s. */
+  ttlMonitorIntervalMs?: number;
 }
 
 /** Commands an OP_QUERY may carry: only the handshake, as in mongod 6.0 and later. */
@@ -47,10 +49,16 @@ export class EmbeddedMongoServer {
   private totalConnections = 0;
   private nextRequestId = 1;
   private info: ServerInfo | undefined;
+  private readonly ttlMonitor: NodeJS.Timeout;
 
   constructor(options: EmbeddedServerOptions = {}) {
     this.engine = options.engine ?? new Engine();
     this.cursors = new CursorManager(options.clock);
+    this.ttlMonitor = setInterval(() => {
+      const removed = this.engine.expireDocuments();
+      if (removed > 0) this.log.info({ removed }, 'TTL indexes deleted expired documents');
+    }, options.ttlMonitorIntervalMs ?? 60_000);
+    this.ttlMonitor.unref();
     this.log = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'warn' });
     this.requestedPort = options.port ?? 0;
     this.requestedHost = options.host ?? '127.0.0.1';
@@ -86,6 +94,7 @@ export class EmbeddedMongoServer {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.ttlMonitor);
     this.cursors.close();
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

@@ -102,7 +102,7 @@ describe('BSON types survive a round trip with their exact type', () => {
 
 describe('numbers compare by value across numeric types', () => {
   beforeAll(async () => {
-    await t.db.collection('numbers').insertMany([
+    await t.db.collection<{ _id: string; v: unknown }>('numbers').insertMany([
       { _id: 'int', v: new Int32(3) },
       { _id: 'long', v: Long.fromInt(3) },
       { _id: 'double', v: new Double(3) },
@@ -114,7 +114,7 @@ describe('numbers compare by value across numeric types', () => {
     ]);
   });
   const ids = async (filter: object) =>
-    (await t.db.collection('numbers').find(filter).toArray()).map((d) => d._id).sort();
+    (await t.db.collection<{ _id: string; v: unknown }>('numbers').find(filter).toArray()).map((d) => d._id).sort();
 
   it('matches equal values of every numeric type', async () => {
     expect(await ids({ v: 3 })).toEqual(['decimal', 'double', 'int', 'long']);
@@ -134,7 +134,7 @@ describe('numbers compare by value across numeric types', () => {
   });
 
   it('sorts numbers of mixed types by value', async () => {
-    const sorted = await t.db.collection('numbers').find({}).sort({ v: 1, _id: 1 }).toArray();
+    const sorted = await t.db.collection<{ _id: string; v: unknown }>('numbers').find({}).sort({ v: 1, _id: 1 }).toArray();
     expect(sorted.map((d) => d._id)).toEqual(['half', 'decimal', 'double', 'int', 'long', 'price', 'bigNeighbour', 'big']);
   });
 
@@ -148,7 +148,7 @@ describe('numbers compare by value across numeric types', () => {
 
 describe('values of different types sort in BSON order', () => {
   it('MinKey < null < numbers < strings < objects < arrays < binary < ObjectId < booleans < dates < timestamps < regex < MaxKey', async () => {
-    const collection = t.db.collection('mixed');
+    const collection = t.db.collection<{ _id: string; v: unknown }>('mixed');
     const values: [string, unknown][] = [
       ['maxKey', new MaxKey()],
       ['regex', new BSONRegExp('a', '')],
@@ -170,7 +170,7 @@ describe('values of different types sort in BSON order', () => {
   });
 
   it('compares strings by code point, as UTF-8 bytes order them', async () => {
-    const collection = t.db.collection('strings');
+    const collection = t.db.collection<{ _id: number; s: string }>('strings');
     // U+FF21 (fullwidth A) is above U+1F600 in UTF-16 code units but below it in code points.
     await collection.insertMany([{ _id: 1, s: '😀' }, { _id: 2, s: 'Ａ' }, { _id: 3, s: 'b' }, { _id: 4, s: 'B' }]);
     expect((await collection.find().sort({ s: 1 }).toArray()).map((d) => d._id)).toEqual([4, 3, 2, 1]);

@@ -16,7 +16,7 @@ describe('databases and collections', () => {
     const listed = await t.db.listCollections().toArray();
     const names = listed.map((c) => c.name).sort();
     expect(names).toEqual(expect.arrayContaining(['explicit', 'implicit']));
-    const explicit = listed.find((c) => c.name === 'explicit') as { type: string; info: { readOnly: boolean }; idIndex: { name: string } };
+    const explicit = listed.find((c) => c.name === 'explicit') as unknown as { type: string; info: { readOnly: boolean }; idIndex: { name: string } };
     expect(explicit.type).toBe('collection');
     expect(explicit.info.readOnly).toBe(false);
     expect(explicit.idIndex.name).toBe('_id_');

@@ -5,7 +5,7 @@ import { describeEmbedded, openTestDatabase, TestDatabase } from '../../helpers/
 let t: TestDatabase;
 beforeAll(async () => {
   t = await openTestDatabase('cursors');
-  await t.db.collection('many').insertMany(Array.from({ length: 250 }, (_, i) => ({ _id: i })));
+  await t.db.collection<{ _id: number }>('many').insertMany(Array.from({ length: 250 }, (_, i) => ({ _id: i })));
 });
 afterAll(async () => t.close());
 

@@ -1,4 +1,5 @@
-import { MongoServerError } from 'mongodb';
+import { MongoClient, MongoServerError } from 'mongodb';
+import { EmbeddedMongoServer } from '../../../emulator/mongo/embedded/server';
 import { describeEmbedded, openTestDatabase, TestDatabase } from '../../helpers/database';
 
 let t: TestDatabase;
@@ -149,7 +150,7 @@ describe('queries answer the same with and without an index', () => {
     { _id: 5, k: null },
     { _id: 6, k: [5, 6] },
   ];
-  const filters = [
+  const filters: Record<string, unknown>[] = [
     { k: 5 },
     { k: { $eq: 5 } },
     { k: { $in: [6, '5'] } },
@@ -184,5 +185,36 @@ describeEmbedded('index types the embedded engine refuses', () => {
     expect(text?.code).toBe(67);
     expect(text?.message).toMatch(/text indexes are not supported/);
     expect((await failure(collection.createIndex({ loc: '2dsphere' })))?.code).toBe(67);
+  });
+});
+
+describeEmbedded('TTL indexes', () => {
+  it('delete documents whose date field is older than expireAfterSeconds, on the monitor schedule', async () => {
+    const server = new EmbeddedMongoServer({ ttlMonitorIntervalMs: 50 });
+    const { uri } = await server.start();
+    const client = await new MongoClient(uri).connect();
+    try {
+      const sessions = client.db('ttl').collection('sessions');
+      await sessions.createIndex({ lastSeen: 1 }, { expireAfterSeconds: 60 });
+      const now = Date.now();
+      await sessions.insertMany([
+        { _id: 'stale', lastSeen: new Date(now - 120_000) },
+        { _id: 'fresh', lastSeen: new Date(now) },
+        { _id: 'staleArray', lastSeen: [new Date(now), new Date(now - 120_000)] },
+        { _id: 'notADate', lastSeen: 'yesterday' },
+        { _id: 'missing' },
+      ] as never[]);
+      let remaining: unknown[] = [];
+      for (let attempt = 0; attempt < 100; attempt++) {
+        remaining = (await sessions.find().sort({ _id: 1 }).toArray()).map((d) => d._id);
+        if (remaining.length === 3) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(remaining).toEqual(['fresh', 'missing', 'notADate']);
+      expect((await sessions.listIndexes().toArray())[1].expireAfterSeconds).toBe(60);
+    } finally {
+      await client.close();
+      await server.stop();
+    }
   });
 });

@@ -59,7 +59,8 @@ function parseSpec(raw: unknown, index: number): IndexSpec {
       if (seconds === undefined || seconds < 0) throw CommandError.of('CannotCreateIndex', 'TTL index expireAfterSeconds must be a non-negative number');
       if (Object.keys(key).length > 1) throw CommandError.of('CannotCreateIndex', 'TTL indexes are single-field indexes, compound indexes do not support TTL');
     }
-    spec[option] = option === 'unique' || option === 'sparse' || option === 'hidden' ? Boolean(toPlainValue(value)) : value;
+    // Flags and the TTL are held as plain values: the store reads them (see Collection.expireDocuments).
+    spec[option] = option === 'unique' || option === 'sparse' || option === 'hidden' ? Boolean(toPlainValue(value)) : option === 'expireAfterSeconds' ? toPlainValue(value) : value;
   }
   if (spec.unique === false) delete spec.unique;
   if (spec.sparse === false) delete spec.sparse;

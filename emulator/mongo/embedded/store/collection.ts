@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { UUID } from 'bson';
 import { CommandError } from '../errors';
-import { compareValues } from '../values/compare';
+import { compareValues, pathValues } from '../values/compare';
 import { Document, isPlainObject } from '../values/forms';
 import { equalityKey } from '../values/keys';
 import { typeName } from '../values/types';
@@ -172,6 +172,24 @@ export class Collection {
 
   dropIndex(name: string): void {
     this.indexes.delete(name);
+  }
+
+  /** Deletes documents expired by this collection's TTL indexes; see Engine.expireDocuments. */
+  expireDocuments(now: Date): number {
+    let removed = 0;
+    for (const index of this.indexes.values()) {
+      const seconds = index.spec.expireAfterSeconds;
+      if (typeof seconds !== 'number') continue;
+      const cutoff = now.getTime() - seconds * 1000;
+      for (const document of [...this.documents.values()]) {
+        const dates = pathValues(document, index.fields[0]).filter((value): value is Date => value instanceof Date);
+        if (dates.length > 0 && Math.min(...dates.map((date) => date.getTime())) <= cutoff) {
+          this.delete(document);
+          removed++;
+        }
+      }
+    }
+    return removed;
   }
 
   /** Removes every document, keeping the indexes (their entries emptied). */

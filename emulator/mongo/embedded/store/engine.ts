@@ -50,6 +50,19 @@ export class Engine {
     return true;
   }
 
+  /**
+   * Deletes the documents TTL indexes have expired: those whose indexed field is a date (the
+   * earliest, for an array of dates) older than `expireAfterSeconds`. mongod's TTL monitor does
+   * this every 60 seconds; the server calls this on the same schedule.
+   */
+  expireDocuments(now: Date = new Date()): number {
+    let removed = 0;
+    for (const collections of this.databases.values()) {
+      for (const collection of collections.values()) removed += collection.expireDocuments(now);
+    }
+    return removed;
+  }
+
   dropDatabase(database: string): void {
     this.databases.delete(database);
   }
