@@ -18,6 +18,7 @@ export const ErrorCode = {
   NamespaceNotFound: 26,
   IndexNotFound: 27,
   PathNotViable: 28,
+  CannotBackfillArray: 34,
   ConflictingUpdateOperators: 40,
   CursorNotFound: 43,
   NamespaceExists: 48,
@@ -34,11 +35,15 @@ export const ErrorCode = {
   IndexOptionsConflict: 85,
   IndexKeySpecsConflict: 86,
   OperationFailed: 96,
+  NotExactValueField: 111,
   InvalidPipelineOperator: 168,
   CommandNotSupported: 115,
   CannotIndexParallelArrays: 171,
   InvalidIndexSpecificationOption: 197,
+  QueryFeatureNotAllowed: 224,
   UnsupportedOpQueryCommand: 352,
+  ConversionFailure: 241,
+  SearchNotEnabled: 31082,
   DuplicateKey: 11000,
 } as const;
 

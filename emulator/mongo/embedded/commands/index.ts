@@ -15,6 +15,7 @@ import { dropIndexes } from './drop-indexes';
 import { endSessions } from './end-sessions';
 import { explain } from './explain';
 import { find } from './find';
+import { findAndModify } from './find-and-modify';
 import { getCmdLineOpts } from './get-cmd-line-opts';
 import { getLog } from './get-log';
 import { getMore } from './get-more';
@@ -29,6 +30,7 @@ import { listIndexes } from './list-indexes';
 import { ping } from './ping';
 import { renameCollection } from './rename-collection';
 import { serverStatus } from './server-status';
+import { update } from './update';
 import { whatsmyuri } from './whats-my-uri';
 
 export const ALL_COMMANDS: CommandDefinition[] = [
@@ -48,6 +50,8 @@ export const ALL_COMMANDS: CommandDefinition[] = [
   getMore,
   killCursors,
   insert,
+  update,
+  findAndModify,
   deleteCommand,
   count,
   distinct,
