@@ -192,6 +192,15 @@ describe('find', () => {
     const reply = await t.db.command({ find: 'people', filter: { $expr: { $eq: ['$name', '$$who'] } }, let: { who: 'grace' } });
     expect(reply.cursor.firstBatch.map((d: { _id: number }) => d._id)).toEqual([2]);
   });
+
+  it('evaluates let values as expressions, once', async () => {
+    const reply = await t.db.command({
+      find: 'people',
+      filter: { $expr: { $eq: ['$name', '$$who'] } },
+      let: { who: { $concat: ['gr', { $literal: 'ace' }] } },
+    });
+    expect(reply.cursor.firstBatch.map((d: { _id: number }) => d._id)).toEqual([2]);
+  });
 });
 
 describe('delete', () => {
@@ -234,5 +243,14 @@ describe('count and distinct', () => {
     expect(await collection.distinct('k')).toEqual(['a', 'b', 'c']);
     expect(await collection.distinct('n')).toEqual([1, 2, 3]);
     expect(await collection.distinct('k', { n: { $gte: 2 } })).toEqual(['a', 'b']);
+  });
+});
+
+describe('_id validation', () => {
+  it("refuses '$'-prefixed fields inside _id (DollarPrefixedFieldName, 52)", async () => {
+    const error = (await t.db
+      .command({ insert: 'dollar_id', documents: [{ _id: { $a: 1 } }] })
+      .then((reply) => reply.writeErrors?.[0])) as { code: number } | undefined;
+    expect(error?.code).toBe(52);
   });
 });

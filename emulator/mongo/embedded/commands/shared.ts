@@ -1,5 +1,8 @@
 /** Checks several commands share: collation and index hints. */
+import { evalExpr } from 'mingo/core';
+import type { Options } from 'mingo/types';
 import { CommandError } from '../errors';
+import { mingoOptions } from '../query/context';
 import type { Collection } from '../store/collection';
 import { Document, isPlainObject, toExpressionValue, toPlainValue } from '../values/forms';
 import type { Arguments } from './arguments';
@@ -43,8 +46,15 @@ export function checkHintValue(hint: unknown, collection: Collection | undefined
   }
 }
 
-/** `let` variables of a command, usable as `$$name` in `$expr`. */
+/**
+ * `let` variables of a command, usable as `$$name`. Each value is an expression evaluated once,
+ * before the command runs (`{y: {$literal: "$x"}}` binds the string "$x"), as mongod does.
+ */
 export function letVariables(args: Arguments): Document | undefined {
   const variables = args.document('let');
-  return variables ? (toExpressionValue(variables) as Document) : undefined;
+  if (!variables) return undefined;
+  const expressions = toExpressionValue(variables) as Document;
+  const values: Document = {};
+  for (const name of Object.keys(expressions)) values[name] = evalExpr({}, expressions[name], mingoOptions() as Options);
+  return values;
 }

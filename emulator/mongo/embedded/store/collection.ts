@@ -137,6 +137,10 @@ export class Collection {
     if (type === 'array' || type === 'regex' || type === 'undefined') {
       throw CommandError.of('InvalidIdField', `The '_id' value cannot be of type ${type}`);
     }
+    const dollarField = dollarPrefixedField(id);
+    if (dollarField) {
+      throw CommandError.of('DollarPrefixedFieldName', `_id fields may not contain '$'-prefixed fields: ${dollarField} is not valid for storage.`);
+    }
     return equalityKey(id);
   }
 
@@ -215,6 +219,17 @@ function equalityValues(condition: unknown): unknown[] | undefined {
     }
   }
   return indexable(condition) ? [condition] : undefined;
+}
+
+/** MongoDB 5.0+ stores '$'-prefixed field names anywhere but inside `_id`. */
+function dollarPrefixedField(value: unknown): string | undefined {
+  if (!isPlainObject(value)) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key.startsWith('$')) return key;
+    const nested = dollarPrefixedField(inner);
+    if (nested) return nested;
+  }
+  return undefined;
 }
 
 function uniqueKeys(values: unknown[]): Set<string> {
