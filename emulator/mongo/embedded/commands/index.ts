@@ -1,4 +1,5 @@
 /** The command table: every command the engine answers. Anything else is CommandNotFound (59). */
+import { aggregate } from './aggregate';
 import { buildInfo } from './build-info';
 import { collStats } from './coll-stats';
 import type { CommandDefinition } from './command';
@@ -47,6 +48,7 @@ export const ALL_COMMANDS: CommandDefinition[] = [
   getCmdLineOpts,
   explain,
   find,
+  aggregate,
   getMore,
   killCursors,
   insert,

@@ -43,6 +43,21 @@ export class Engine {
     return collection;
   }
 
+  /**
+   * Puts a fully built collection in the place of the one with its name (or adds it), in one step:
+   * how $out replaces its target without ever exposing a half-written collection.
+   */
+  replaceCollection(collection: Collection): void {
+    validateDatabaseName(collection.database);
+    validateCollectionName(collection.name);
+    let collections = this.databases.get(collection.database);
+    if (!collections) {
+      collections = new Map();
+      this.databases.set(collection.database, collections);
+    }
+    collections.set(collection.name, collection);
+  }
+
   dropCollection(database: string, name: string): boolean {
     const collections = this.databases.get(database);
     if (!collections?.delete(name)) return false;
