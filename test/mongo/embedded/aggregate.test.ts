@@ -127,6 +127,20 @@ describe('document stages', () => {
       .toArray();
     expect(result[0].customer).toEqual({ name: 'ann', city: 'oslo', vip: true });
     expect(result[0].total).toBe(10);
+    // The stages wrote into embedded documents of their input: the stored ones must not change.
+    expect(await orders.findOne({ _id: 1 })).toEqual(ORDERS[0]);
+  });
+
+  it('leaves stored documents as they were after stages that write nested paths', async () => {
+    await orders
+      .aggregate([
+        { $match: { _id: { $lte: 2 } } },
+        { $group: { _id: null, all: { $push: '$$ROOT' } } },
+        { $unwind: '$all' },
+        { $set: { 'all.customer.city': 'changed', 'all.tags': 'changed' } },
+      ])
+      .toArray();
+    expect(await orders.find({ _id: { $lte: 2 } }).sort({ _id: 1 }).toArray()).toEqual(ORDERS.slice(0, 2));
   });
 
   it('$replaceRoot and $replaceWith', async () => {

@@ -7,10 +7,10 @@
  * $merge: output.ts). The command runs those around the mingo pipeline.
  */
 import { Aggregator } from 'mingo/aggregator';
-import { ProcessingMode } from 'mingo/core';
 import { CommandError } from '../../errors';
 import { Document, isPlainObject } from '../../values/forms';
 import { mingoOptions } from '../context';
+import { copyDocument } from './expression-form';
 import { REFUSED_STAGES, STAGES } from '../operators/stages';
 import { OutputStage, prepareOutputStage } from './output';
 import { prepareSourceStage, SOURCE_STAGES, SourceStage } from './sources';
@@ -97,15 +97,23 @@ export interface RunOptions {
   resolveCollection(name: string): Document[];
 }
 
-/** Runs the mingo stages. Input documents are copied first: mingo stages write into nested objects of their input. */
+/**
+ * Stages that never write into the documents they receive. mingo's other stages may ($addFields
+ * sets nested paths in place, $unwind rewrites arrays …), and stored documents are shared with
+ * every cursor, so the documents are copied before the first stage not listed here — after the
+ * $match that usually leads a pipeline, so only the documents that get that far are copied.
+ */
+const READ_ONLY_STAGES = new Set(['$match', '$sort', '$limit', '$skip', '$count', '$group', '$sortByCount', '$bucket', '$sample']);
+
+/** Runs the mingo stages. */
 export function runStages(input: Iterable<Document>, stages: Document[], options: RunOptions): Document[] {
-  const aggregator = new Aggregator(
-    stages,
-    mingoOptions({
-      variables: options.variables,
-      collectionResolver: options.resolveCollection,
-      processingMode: ProcessingMode.CLONE_INPUT,
-    }),
-  );
-  return aggregator.run(input as Iterable<Document>) as Document[];
+  const run = (documents: Iterable<Document>, part: Document[]) =>
+    new Aggregator(
+      part,
+      mingoOptions({ variables: options.variables, collectionResolver: options.resolveCollection }),
+    ).run(documents as Iterable<Document>) as Document[];
+  const firstWriter = stages.findIndex((stage) => !READ_ONLY_STAGES.has(Object.keys(stage)[0]));
+  if (firstWriter === -1) return run(input, stages);
+  const readOnly = firstWriter === 0 ? [...input] : run(input, stages.slice(0, firstWriter));
+  return run(readOnly.map(copyDocument), stages.slice(firstWriter));
 }

@@ -3,14 +3,18 @@
  * engine's values (BsonNumber arguments, every BSON type for `$type`). mingo's own versions compare
  * plain JavaScript numbers and know only JavaScript types.
  */
-import type { Options, QueryOperator } from 'mingo/types';
+import type { Options } from 'mingo/types';
 import { resolve } from 'mingo/util';
 import { CommandError } from '../../errors';
 import { BsonNumber, isBsonNumber } from '../../values/bson-number';
-import { bsonType } from '../../values/forms';
+import { compareValues, typeRank } from '../../values/compare';
+import { bsonType, isPlainObject } from '../../values/forms';
+import { equalityKey } from '../../values/keys';
 import { typeMatcher, typeName } from '../../values/types';
 
 type Predicate = (value: unknown) => boolean;
+/** mingo's query operator shape: compiled once per filter into a test of one document. */
+type QueryOperator = (selector: string, argument: unknown, options: Options) => (document: unknown) => boolean;
 
 /** Builds a query operator from a predicate over each value the path reaches (any element of an array matches). */
 function fieldOperator(build: (argument: unknown, options: Options) => { test: Predicate; wholeArrays?: boolean }): QueryOperator {
@@ -139,4 +143,111 @@ const $bitsAllClear = bitwise('$bitsAllClear', (bits, mask) => (bits & mask) ===
 const $bitsAnySet = bitwise('$bitsAnySet', (bits, mask) => (bits & mask) !== 0n);
 const $bitsAnyClear = bitwise('$bitsAnyClear', (bits, mask) => (bits & mask) !== mask);
 
-export const queryOperatorOverrides = { $type, $mod, $size, $bitsAllSet, $bitsAllClear, $bitsAnySet, $bitsAnyClear };
+// ---- comparisons ---------------------------------------------------------------------------------
+// The same path semantics as mingo's (an array field matches through any element, nested arrays
+// through the path's depth), compared in BSON order with values/compare.ts. mingo's own versions
+// compare by JavaScript type names, which is both slower (every comparison builds the names of
+// both classes) and wrong for the BSON classes it does not know.
+
+function isMinOrMaxKey(value: unknown): boolean {
+  const type = bsonType(value);
+  return type === 'MinKey' || type === 'MaxKey';
+}
+
+function valuesMatch(a: unknown, b: unknown): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  if (isBsonNumber(a) && isBsonNumber(b)) return a.key === b.key;
+  return typeRank(a) === typeRank(b) && compareValues(a, b) === 0;
+}
+
+function flattenTo(values: unknown[], depth: number): unknown[] {
+  let flat = values;
+  for (let level = 0; level < depth && flat.some(Array.isArray); level++) flat = flat.flat();
+  return flat;
+}
+
+function comparison(test: (value: unknown, argument: unknown) => boolean, matchesMissingAsNull: boolean): QueryOperator {
+  return (selector: string, argument: unknown, _options: Options) => {
+    const depth = selector.split('.').length - 1;
+    return (document: unknown) => {
+      const value = resolve(document as Record<string, unknown>, selector, { unwrapArray: true });
+      if (value === undefined || value === null) return matchesMissingAsNull ? test(null, argument) : false;
+      if (!Array.isArray(value)) return test(value, argument);
+      // An array matches as a whole (against an array argument) or through its elements.
+      if (Array.isArray(argument) && test(value, argument)) return true;
+      return flattenTo(value, depth).some((element) => test(element, argument));
+    };
+  };
+}
+
+function ordered(accept: (order: number) => boolean): QueryOperator {
+  return comparison((value, argument) => {
+    // Comparisons are type-bracketed (5 is not greater than "a"), except against MinKey and MaxKey.
+    if (typeRank(value) !== typeRank(argument) && !isMinOrMaxKey(argument)) return false;
+    return accept(compareValues(value, argument));
+  }, true);
+}
+
+const $eq = comparison((value, argument) => (argument === null ? value === null : valuesMatch(value, argument)), true);
+const $ne: QueryOperator = (selector, argument, options) => {
+  const equals = $eq(selector, argument, options);
+  return (document: unknown) => !equals(document);
+};
+const $gt = ordered((order) => order > 0);
+const $gte = ordered((order) => order >= 0);
+const $lt = ordered((order) => order < 0);
+const $lte = ordered((order) => order <= 0);
+
+function inPredicate(argument: unknown): (value: unknown) => boolean {
+  if (!Array.isArray(argument)) throw CommandError.of('BadValue', '$in needs an array');
+  const keys = new Set<string>();
+  const patterns: RegExp[] = [];
+  let matchesNull = false;
+  for (const candidate of argument) {
+    if (candidate instanceof RegExp) patterns.push(candidate);
+    else if (isPlainObject(candidate) && Object.keys(candidate).some((key) => key.startsWith('$'))) {
+      throw CommandError.of('BadValue', 'cannot nest $ under $in');
+    } else {
+      if (candidate === null) matchesNull = true;
+      keys.add(equalityKey(candidate));
+    }
+  }
+  return (value) => {
+    if (value === null || value === undefined) return matchesNull;
+    if (typeof value === 'string' && patterns.some((pattern) => pattern.test(value))) return true;
+    return keys.has(equalityKey(value));
+  };
+}
+
+const $in: QueryOperator = (selector: string, argument: unknown, _options: Options) => {
+  const matches = inPredicate(argument);
+  const depth = selector.split('.').length - 1;
+  return (document: unknown) => {
+    const value = resolve(document as Record<string, unknown>, selector, { unwrapArray: true });
+    if (!Array.isArray(value)) return matches(value);
+    if (matches(value)) return true;
+    return flattenTo(value, depth).some(matches);
+  };
+};
+const $nin: QueryOperator = (selector, argument, options) => {
+  const included = $in(selector, argument, options);
+  return (document: unknown) => !included(document);
+};
+
+export const queryOperatorOverrides = {
+  $eq,
+  $ne,
+  $gt,
+  $gte,
+  $lt,
+  $lte,
+  $in,
+  $nin,
+  $type,
+  $mod,
+  $size,
+  $bitsAllSet,
+  $bitsAllClear,
+  $bitsAnySet,
+  $bitsAnyClear,
+};
