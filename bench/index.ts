@@ -1,0 +1,14 @@
+/** `npm run bench`: every benchmark, each printing ratios against a baseline measured beside it. */
+import { runEngineBenchmark } from './engine';
+import { runStartupBenchmark } from './startup';
+
+async function main(): Promise<void> {
+  const startup = await runStartupBenchmark();
+  const engine = await runEngineBenchmark();
+  process.exit(startup && engine ? 0 : 1);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
