@@ -1,5 +1,10 @@
-/** The command table: every command the engine answers. Anything else is CommandNotFound (59). */
-import { aggregate } from './aggregate';
+/**
+ * The command table: every command the engine answers. Anything else is CommandNotFound (59).
+ *
+ * aggregate, update and findAndModify load the pipeline machinery (most of mingo), so they are
+ * loaded on first use: `mongod` then answers its first ping well within its start-up budget.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
 import { buildInfo } from './build-info';
 import { collStats } from './coll-stats';
 import type { CommandDefinition } from './command';
@@ -16,7 +21,6 @@ import { dropIndexes } from './drop-indexes';
 import { endSessions } from './end-sessions';
 import { explain } from './explain';
 import { find } from './find';
-import { findAndModify } from './find-and-modify';
 import { getCmdLineOpts } from './get-cmd-line-opts';
 import { getLog } from './get-log';
 import { getMore } from './get-more';
@@ -31,8 +35,27 @@ import { listIndexes } from './list-indexes';
 import { ping } from './ping';
 import { renameCollection } from './rename-collection';
 import { serverStatus } from './server-status';
-import { update } from './update';
 import { whatsmyuri } from './whats-my-uri';
+
+function loadedOnFirstUse(name: string, aliases: string[], load: () => CommandDefinition): CommandDefinition {
+  let definition: CommandDefinition | undefined;
+  return {
+    name,
+    aliases,
+    run(command, context) {
+      definition ??= load();
+      return definition.run(command, context);
+    },
+  };
+}
+
+const aggregate = loadedOnFirstUse('aggregate', [], () => (require('./aggregate') as typeof import('./aggregate')).aggregate);
+const update = loadedOnFirstUse('update', [], () => (require('./update') as typeof import('./update')).update);
+const findAndModify = loadedOnFirstUse(
+  'findAndModify',
+  ['findandmodify'],
+  () => (require('./find-and-modify') as typeof import('./find-and-modify')).findAndModify,
+);
 
 export const ALL_COMMANDS: CommandDefinition[] = [
   hello,
