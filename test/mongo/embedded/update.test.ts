@@ -3,7 +3,7 @@
  * upserts, matched and modified counts, ordered and unordered bulk writes, duplicate keys, and the
  * errors mongod gives for malformed updates.
  */
-import { Double, MongoBulkWriteError, ObjectId } from 'mongodb';
+import { Decimal128, Double, Long, MongoBulkWriteError, ObjectId } from 'mongodb';
 import { openTestDatabase, TestDatabase } from '../../helpers/database';
 import { bsonType, raw, seeded, serverError } from './update-helpers';
 
@@ -113,6 +113,21 @@ describe('pipeline-style updates', () => {
     const result = await c.updateOne({ _id: 1 }, [{ $set: { n: 1 } }]);
     expect(result.modifiedCount).toBe(0);
     expect(bsonType((await raw(c, 1))?.d)).toBe('Double');
+  });
+
+  it('computes with BSON types: exact Longs, decimals, doubles that stay doubles', async () => {
+    const c = await seeded(t, [
+      { _id: 1, l: Long.fromString('9007199254740993'), p: Decimal128.fromString('0.1'), d: new Double(2) },
+    ]);
+    await c.updateOne({ _id: 1 }, [
+      { $set: { l2: { $add: ['$l', 1] }, p2: { $add: ['$p', Decimal128.fromString('0.2')] }, d2: { $add: ['$d', 1] }, copy: '$d' } },
+    ]);
+    const stored = await raw(c, 1);
+    expect(String(stored?.l2)).toBe('9007199254740994');
+    expect(bsonType(stored?.l2)).toBe('Long');
+    expect(String(stored?.p2)).toBe('0.3');
+    expect(bsonType(stored?.d2)).toBe('Double');
+    expect(bsonType(stored?.copy)).toBe('Double');
   });
 
   it('keeps _id when the new root has none, and refuses to change it', async () => {

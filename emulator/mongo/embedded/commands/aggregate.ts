@@ -4,23 +4,15 @@
  * are written and the cursor is empty. A missing collection is an empty input, as in mongod.
  */
 import { CommandError } from '../errors';
-import { evaluateExpression } from '../query/context';
-import { copyDocument, toExpressionForm } from '../query/aggregate/expression-form';
 import { writeOutput } from '../query/aggregate/output';
 import { preparePipeline, runStages } from '../query/aggregate/pipeline';
 import { sourceDocuments } from '../query/aggregate/sources';
 import type { Collection } from '../store/collection';
-import { Document, isPlainObject } from '../values/forms';
+import { copyDocument, Document, isPlainObject } from '../values/forms';
 import { Arguments, numberValue, targetName } from './arguments';
 import type { CommandDefinition } from './command';
 import { explainNotSupported } from './explain';
-import { checkHint, refuseCollation } from './shared';
-
-/** `let` variables are expressions, evaluated once before the pipeline runs (`{rand: {$rand: {}}}`). */
-function evaluateVariables(variables: Document | undefined): Document | undefined {
-  if (!variables) return undefined;
-  return Object.fromEntries(Object.entries(variables).map(([name, expr]) => [name, evaluateExpression({}, toExpressionForm(expr))]));
-}
+import { checkHint, letVariables, refuseCollation } from './shared';
 
 /** A leading $match reads only the documents the `_id` or an equality index offers; the stage still filters them. */
 function inputDocuments(collection: Collection, stages: Document[]): Iterable<Document> {
@@ -50,7 +42,7 @@ export const aggregate: CommandDefinition = {
     checkHint(args, collection);
 
     const prepared = preparePipeline(pipeline, collectionless);
-    const variables = evaluateVariables(args.document('let'));
+    const variables = letVariables(args);
     // Copies, because stages may write into the documents they read.
     const resolveCollection = (other: string) => [...(engine.collection(database, other)?.all() ?? [])].map(copyDocument);
     const namespace = name === undefined ? `${database}.$cmd.aggregate` : `${database}.${name}`;

@@ -1,8 +1,6 @@
 /** Checks several commands share: collation and index hints. */
-import { evalExpr } from 'mingo/core';
-import type { Options } from 'mingo/types';
 import { CommandError } from '../errors';
-import { mingoOptions } from '../query/context';
+import { evaluateExpression } from '../query/context';
 import type { Collection } from '../store/collection';
 import { Document, isPlainObject, toExpressionValue, toPlainValue } from '../values/forms';
 import type { Arguments } from './arguments';
@@ -48,13 +46,13 @@ export function checkHintValue(hint: unknown, collection: Collection | undefined
 
 /**
  * `let` variables of a command, usable as `$$name`. Each value is an expression evaluated once,
- * before the command runs (`{y: {$literal: "$x"}}` binds the string "$x"), as mongod does.
+ * before the command runs (`{y: {$literal: "$x"}}` binds the string "$x", `{r: {$rand: {}}}` one
+ * number for every document), as mongod does.
  */
 export function letVariables(args: Arguments): Document | undefined {
   const variables = args.document('let');
   if (!variables) return undefined;
-  const expressions = toExpressionValue(variables) as Document;
   const values: Document = {};
-  for (const name of Object.keys(expressions)) values[name] = evalExpr({}, expressions[name], mingoOptions() as Options);
+  for (const [name, expression] of Object.entries(variables)) values[name] = evaluateExpression({}, toExpressionValue(expression));
   return values;
 }

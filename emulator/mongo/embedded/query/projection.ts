@@ -5,7 +5,7 @@
 // The base class: mingo's default export merges its own operators over the context's overrides.
 import { Query } from 'mingo/query';
 import { CommandError } from '../errors';
-import { Document, isPlainObject, toExpressionValue, toFilterValue } from '../values/forms';
+import { Document, isPlainObject, toExpressionValue, toFilterValue, toPlainValue } from '../values/forms';
 import { compileFilter } from './matcher';
 import { mingoOptions } from './context';
 
@@ -33,12 +33,17 @@ export function compileProjection(spec: Document | undefined, filter: Document):
   };
 }
 
-/** Projection specs hold flags and expressions: numbers become plain, `$elemMatch` holds a filter. */
+/**
+ * Projection specs hold flags (1, 0, true), `$slice` counts, `$elemMatch` filters and aggregation
+ * expressions, each in the form its reader takes.
+ */
 function projectionForm(spec: Document): Document {
   const result: Document = {};
   for (const [key, value] of Object.entries(spec)) {
     if (isPlainObject(value) && '$elemMatch' in value) result[key] = { $elemMatch: toFilterValue(value.$elemMatch) };
-    else result[key] = toExpressionValue(value);
+    else if (isPlainObject(value) && '$slice' in value) result[key] = toPlainValue(value);
+    else if (isPlainObject(value) || Array.isArray(value) || typeof value === 'string') result[key] = toExpressionValue(value);
+    else result[key] = toPlainValue(value);
   }
   return result;
 }

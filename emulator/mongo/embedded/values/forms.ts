@@ -7,9 +7,10 @@
  *  - filter form: query filters. Numbers are BsonNumbers so they compare with stored numbers;
  *    regular expressions become JavaScript RegExps, which is what mingo matches strings with.
  *    Inside `$expr` the subtree is in expression form.
- *  - expression form: aggregation expressions. Int32 and Double become plain numbers (mingo's own
- *    operators need them: `$arrayElemAt: ["$a", 0]`); Long and Decimal128 stay BsonNumbers so they
- *    keep their exact value and type.
+ *  - expression form: aggregation expressions and pipeline specifications. Every number is a
+ *    BsonNumber too: mingo compares values itself in many places ($in, $group keys, joins, $bucket
+ *    boundaries), where a plain 5 never equals a BsonNumber 5. (mingo's own operators that need
+ *    plain numbers get them through query/operators/numeric-arguments.ts.)
  *  - plain form: options and specifications (limit, batchSize, sort and projection specs, index
  *    keys): every number is a JavaScript number.
  *
@@ -92,16 +93,22 @@ export function toFilter(filter: Document | undefined): Document {
 // ---- expression form --------------------------------------------------------------------------
 
 export function toExpressionValue(value: unknown): unknown {
-  if (value === null || value === undefined || typeof value !== 'object') return value;
-  if (isBsonNumber(value)) {
-    return value.kind === 'int' || value.kind === 'double' ? value.toNumber() : value;
-  }
-  const type = bsonType(value);
-  if (type === 'Int32' || type === 'Double') return (value as { value: number }).value;
-  if (type === 'Long' || type === 'Decimal128') return BsonNumber.fromBson(value as Parameters<typeof BsonNumber.fromBson>[0]);
+  if (value === null || value === undefined) return value;
+  if (typeof value === 'number') return BsonNumber.fromNumber(value);
+  if (typeof value === 'bigint') return BsonNumber.fromInteger(value, 'long');
+  if (typeof value !== 'object' || isBsonNumber(value)) return value;
+  if (isNumericBson(value)) return BsonNumber.fromBson(value);
   if (value instanceof BSONRegExp) return bsonRegExpToRegExp(value);
   if (Array.isArray(value) || isPlainObject(value)) return mapContainer(value, toExpressionValue);
   return value;
+}
+
+/**
+ * A copy of a stored document that pipeline stages may write into: mingo's $addFields and $unwind
+ * change nested objects of their input, and stored documents are shared with every cursor.
+ */
+export function copyDocument<T>(value: T): T {
+  return Array.isArray(value) || isPlainObject(value) ? (mapContainer(value, copyDocument) as T) : value;
 }
 
 // ---- plain form -------------------------------------------------------------------------------

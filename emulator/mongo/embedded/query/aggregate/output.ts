@@ -15,11 +15,10 @@ import type { Engine } from '../../store/engine';
 import { validateCollectionName, validateDatabaseName } from '../../store/engine';
 import { pathValues, valuesEqual } from '../../values/compare';
 import { formatDocument } from '../../values/format';
-import { Document, isPlainObject, toPlainValue, toStoredDocument } from '../../values/forms';
+import { Document, isPlainObject, toExpressionValue, toPlainValue, toStoredDocument } from '../../values/forms';
 import { describeType } from '../operators/evaluation';
 import type { PreparePipeline } from '../operators/stages';
 import { evaluateExpression } from '../context';
-import { toExpressionForm } from './expression-form';
 
 interface Target {
   db?: string;
@@ -88,7 +87,7 @@ function prepareMerge(spec: unknown, preparePipeline: PreparePipeline): OutputSt
     on: on as string[],
     whenMatched: whenMatched as MergeStage['whenMatched'],
     whenNotMatched: whenNotMatched as MergeStage['whenNotMatched'],
-    let: toExpressionForm(spec.let ?? { new: '$$ROOT' }) as Document,
+    let: toExpressionValue(spec.let ?? { new: '$$ROOT' }) as Document,
   };
 }
 

@@ -8,9 +8,8 @@
  */
 import { Aggregator } from 'mingo/aggregator';
 import { CommandError } from '../../errors';
-import { Document, isPlainObject } from '../../values/forms';
+import { copyDocument, Document, isPlainObject } from '../../values/forms';
 import { mingoOptions } from '../context';
-import { copyDocument } from './expression-form';
 import { REFUSED_STAGES, STAGES } from '../operators/stages';
 import { OutputStage, prepareOutputStage } from './output';
 import { prepareSourceStage, SOURCE_STAGES, SourceStage } from './sources';
@@ -50,8 +49,11 @@ const NESTED_OUTPUT_ERRORS: Record<string, [number, (stage: string) => string]> 
   $unionWith: [31441, (stage) => `${stage} is not allowed within a $unionWith's sub-pipeline`],
 };
 
-/** A pipeline inside a stage ($facet, $lookup, $unionWith): mingo stages only. */
-function prepareSubPipeline(pipeline: unknown, within: string): Document[] {
+/**
+ * A pipeline inside a stage ($facet, $lookup, $unionWith) or an update: mingo stages only. `within`
+ * names what holds it, for the errors of misplaced stages.
+ */
+export function prepareSubPipeline(pipeline: unknown, within: string): Document[] {
   if (!Array.isArray(pipeline)) throw CommandError.of('FailedToParse', `${within} 'pipeline' must be an array`);
   return pipeline.map((stage, position) => {
     const name = stageName(stage);

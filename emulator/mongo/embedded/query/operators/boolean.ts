@@ -5,8 +5,7 @@
  */
 import type { Options } from 'mingo/types';
 import { CommandError } from '../../errors';
-import { isPlainObject } from '../../values/forms';
-import { toExpressionForm } from '../aggregate/expression-form';
+import { isPlainObject, toExpressionValue } from '../../values/forms';
 import { describeType, evaluate, evaluateExactly, ExpressionOperator, isTruthy, operands } from './evaluation';
 
 const $and: ExpressionOperator = (obj, expr, options) =>
@@ -86,6 +85,6 @@ export const booleanOperators: Record<string, ExpressionOperator> = {
  * representation once, when the filter is compiled.
  */
 export const $expr = (_selector: string, expr: unknown, options: Options) => {
-  const prepared = toExpressionForm(expr);
+  const prepared = toExpressionValue(expr);
   return (document: unknown) => isTruthy(evaluate(document, prepared, options));
 };

@@ -3,11 +3,9 @@
  * document, and the result replaces it (mongod's PipelineExecutor). `c` constants and `let`
  * variables are `$$` variables of the stages.
  */
-import { Aggregator } from 'mingo';
 import { CommandError } from '../../errors';
-import { isBsonNumber } from '../../values/bson-number';
-import { Document, isPlainObject, toExpressionValue, toStoredDocument } from '../../values/forms';
-import { mingoOptions } from '../context';
+import { Document, isPlainObject, toStoredDocument } from '../../values/forms';
+import { prepareSubPipeline, runStages } from '../aggregate/pipeline';
 import { replaceDocument } from './replacement';
 
 const UPDATE_STAGES = new Set(['$addFields', '$set', '$project', '$unset', '$replaceRoot', '$replaceWith', '$fill']);
@@ -37,38 +35,19 @@ function checkStage(stage: unknown): void {
 }
 
 export class PipelineUpdate {
-  private readonly aggregator: Aggregator;
+  private readonly stages: Document[];
+  private readonly variables: Document | undefined;
 
   constructor(stages: unknown[], variables: Document | undefined) {
     stages.forEach(checkStage);
-    this.aggregator = new Aggregator(toExpressionValue(stages) as Document[], mingoOptions(variables ? { variables } : {}));
+    this.stages = prepareSubPipeline(stages, 'update');
+    this.variables = variables;
   }
 
   apply(original: Document): Document {
-    const [output] = this.aggregator.run([toExpressionValue(original) as Document]) as Document[];
+    // An update pipeline sees only its document: $lookup and $unionWith are refused above.
+    const [output] = runStages([original], this.stages, { variables: this.variables, resolveCollection: () => [] });
     if (!isPlainObject(output)) throw CommandError.of('BadValue', 'the update pipeline did not produce a document');
-    const stored = toStoredDocument(restoreUnchangedNumbers(output, original) as Document);
-    return replaceDocument(original, stored, { allowTopLevelDollarFields: true });
+    return replaceDocument(original, toStoredDocument(output), { allowTopLevelDollarFields: true });
   }
-}
-
-/**
- * In expression form Int32 and Double values are plain JavaScript numbers (mingo's operators need
- * them), which loses their type: a Double(2.0) would come back as an Int32(2). A number that is
- * still at its original path with its original value keeps its original type.
- */
-function restoreUnchangedNumbers(output: unknown, original: unknown): unknown {
-  if (typeof output === 'number') {
-    const sameNumber = isBsonNumber(original) && (original.kind === 'int' || original.kind === 'double');
-    return sameNumber && Object.is(original.toNumber(), output) ? original : output;
-  }
-  if (Array.isArray(output)) {
-    return Array.isArray(original) ? output.map((element, i) => restoreUnchangedNumbers(element, original[i])) : output;
-  }
-  if (isPlainObject(output) && isPlainObject(original)) {
-    const restored: Document = {};
-    for (const key of Object.keys(output)) restored[key] = restoreUnchangedNumbers(output[key], original[key]);
-    return restored;
-  }
-  return output;
 }

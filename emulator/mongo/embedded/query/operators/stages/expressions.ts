@@ -4,8 +4,7 @@
  * reaches it) and converted to the engine's expression form.
  */
 import { CommandError } from '../../../errors';
-import { isPlainObject } from '../../../values/forms';
-import { toExpressionForm } from '../../aggregate/expression-form';
+import { isPlainObject, toExpressionValue } from '../../../values/forms';
 import { isAggregationOperator } from '../registry';
 import { scriptingRefused } from '../scripting';
 
@@ -34,7 +33,7 @@ export function checkOperators(value: unknown, stage: string): void {
 
 export function prepareExpression(value: unknown, stage: string): unknown {
   checkOperators(value, stage);
-  return toExpressionForm(value);
+  return toExpressionValue(value);
 }
 
 /** A field name a stage creates: not empty, not `$`-prefixed (mongod's FieldPath rules). */

@@ -8,9 +8,8 @@ import { CommandError } from '../../../errors';
 import { asNumber } from '../../../values/arithmetic';
 import { BsonNumber } from '../../../values/bson-number';
 import { SortSpec, sortDocuments } from '../../../values/compare';
-import { Document, isPlainObject } from '../../../values/forms';
+import { Document, isPlainObject, toExpressionValue } from '../../../values/forms';
 import { equalityKey } from '../../../values/keys';
-import { toExpressionForm } from '../../aggregate/expression-form';
 import { evaluate } from '../evaluation';
 import type { StageDefinition } from './stage';
 
@@ -44,7 +43,7 @@ export const sortByCountStage: StageDefinition = {
     if (!isPath && !isOperator) {
       throw new CommandError(40148, 'the sortByCount field must be defined as a $-prefixed path or an expression');
     }
-    return toExpressionForm(spec);
+    return toExpressionValue(spec);
   },
   operator: (collection, spec: unknown, options: Options) =>
     collection.transform((documents: Document[]) => {
