@@ -5,7 +5,7 @@
  */
 import type { Options } from 'mingo/types';
 import { CommandError } from '../../errors';
-import { isPlainObject, toExpressionValue } from '../../values/forms';
+import { isPlainObject } from '../../values/forms';
 import { describeType, evaluate, evaluateExactly, ExpressionOperator, isTruthy, operands } from './evaluation';
 
 const $and: ExpressionOperator = (obj, expr, options) =>
@@ -80,11 +80,9 @@ export const booleanOperators: Record<string, ExpressionOperator> = {
 };
 
 /**
- * The query operator: its expression arrives in the expression form of values/forms.ts (plain
- * numbers) from find filters and $match stages alike, and is brought to the engine's one number
- * representation once, when the filter is compiled.
+ * The query operator. Its expression is already in expression form (values/forms.ts converts the
+ * `$expr` subtree of every filter); what it yields is tested with MongoDB's truthiness.
  */
 export const $expr = (_selector: string, expr: unknown, options: Options) => {
-  const prepared = toExpressionValue(expr);
-  return (document: unknown) => isTruthy(evaluate(document, prepared, options));
+  return (document: unknown) => isTruthy(evaluate(document, expr, options));
 };
