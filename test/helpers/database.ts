@@ -4,7 +4,7 @@
  * against mongod wherever one exists.
  */
 import { randomBytes } from 'node:crypto';
-import { Db, MongoClient } from 'mongodb';
+import { Db, MongoClient, MongoServerError } from 'mongodb';
 import { EmbeddedMongoServer } from '../../emulator/mongo/embedded/server';
 
 export const realMongoUri = process.env.TEST_MONGODB_URI;
@@ -45,4 +45,12 @@ export async function openTestDatabase(prefix = 'test'): Promise<TestDatabase> {
       await server?.stop();
     },
   };
+}
+
+/** The server error a promise rejects with, or undefined when it resolves. */
+export function failure(promise: Promise<unknown>): Promise<MongoServerError | undefined> {
+  return promise.then(
+    () => undefined,
+    (error: unknown) => error as MongoServerError,
+  );
 }

@@ -1,13 +1,10 @@
-import { MongoServerError } from 'mongodb';
-import { describeEmbedded, openTestDatabase, TestDatabase } from '../../helpers/database';
+import { describeEmbedded, failure, openTestDatabase, TestDatabase } from '../../helpers/database';
 
 let t: TestDatabase;
 beforeAll(async () => {
   t = await openTestDatabase('catalog');
 });
 afterAll(async () => t.close());
-
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e as MongoServerError);
 
 describe('databases and collections', () => {
   it('creates collections explicitly and implicitly, and lists them', async () => {

@@ -1,6 +1,6 @@
-import { MongoClient, MongoServerError } from 'mongodb';
+import { MongoClient } from 'mongodb';
 import { EmbeddedMongoServer } from '../../../emulator/mongo/embedded/server';
-import { describeEmbedded, openTestDatabase, TestDatabase } from '../../helpers/database';
+import { describeEmbedded, failure, openTestDatabase, TestDatabase } from '../../helpers/database';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -13,8 +13,6 @@ async function fresh(name: string) {
   await collection.drop().catch(() => undefined);
   return collection;
 }
-
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e as MongoServerError);
 
 describe('index management', () => {
   it('creates, lists and drops indexes', async () => {

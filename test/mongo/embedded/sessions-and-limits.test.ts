@@ -1,13 +1,11 @@
 import { Long, MongoClient, MongoServerError } from 'mongodb';
-import { describeEmbedded, openTestDatabase, realMongoUri, TestDatabase } from '../../helpers/database';
+import { describeEmbedded, failure, openTestDatabase, realMongoUri, TestDatabase } from '../../helpers/database';
 
 let t: TestDatabase;
 beforeAll(async () => {
   t = await openTestDatabase('sessions');
 });
 afterAll(async () => t.close());
-
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e as MongoServerError);
 
 describe('sessions on a standalone server', () => {
   it('runs ordinary operations in an explicit session', async () => {

@@ -4,8 +4,8 @@
  * Commands arrive with every BSON type kept as its own class (see values/forms.ts).
  */
 import { CommandError } from '../errors';
-import { BsonNumber, isBsonNumber } from '../values/bson-number';
-import { bsonType, Document, isPlainObject } from '../values/forms';
+import { asNumber } from '../values/arithmetic';
+import { Document, isPlainObject } from '../values/forms';
 import { typeName } from '../values/types';
 
 const NUMERIC_TYPES = "'[long, int, decimal, double]'";
@@ -21,13 +21,9 @@ export function missingField(command: string, field: string): CommandError {
   return new CommandError(40414, `BSON field '${command}.${field}' is missing but a required field`);
 }
 
+/** A number of any BSON numeric type as a JavaScript number, or undefined for anything else. */
 export function numberValue(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
-  if (isBsonNumber(value)) return value.toNumber();
-  const type = bsonType(value);
-  if (type === 'Int32' || type === 'Double') return (value as { value: number }).value;
-  if (type === 'Long' || type === 'Decimal128') return BsonNumber.fromBson(value as Parameters<typeof BsonNumber.fromBson>[0]).toNumber();
-  return undefined;
+  return typeof value === 'number' ? value : asNumber(value)?.toNumber();
 }
 
 /** The name a command's first field holds (`{find: "users"}` → "users"). */

@@ -5,6 +5,7 @@
  * Numbers of every type compare by value; strings compare by code point (the order of their UTF-8
  * bytes); objects compare field by field (type, then name, then value), in field order.
  */
+import { asNumber } from './arithmetic';
 import { BsonNumber, isBsonNumber } from './bson-number';
 import { bsonType, isPlainObject } from './forms';
 
@@ -76,17 +77,11 @@ function sign(value: number): number {
   return value < 0 ? -1 : value > 0 ? 1 : 0;
 }
 
-function asBsonNumber(value: unknown): BsonNumber {
-  if (isBsonNumber(value)) return value;
-  if (typeof value === 'number') return BsonNumber.fromNumber(value);
-  if (typeof value === 'bigint') return BsonNumber.fromInteger(value, 'long');
-  return BsonNumber.fromBson(value as Parameters<typeof BsonNumber.fromBson>[0]);
-}
-
 function compareNumbers(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number' && !Number.isNaN(a) && !Number.isNaN(b)) return sign(a - b);
-  const left = asBsonNumber(a);
-  const right = asBsonNumber(b);
+  // Both are numbers (their type rank says so), so asNumber gives a BsonNumber for each.
+  const left = asNumber(a) as BsonNumber;
+  const right = asNumber(b) as BsonNumber;
   const exact = (n: BsonNumber) => (n.kind === 'int' || n.kind === 'double') && !n.isNaN();
   if (exact(left) && exact(right)) return sign(left.toNumber() - right.toNumber());
   return left.key < right.key ? -1 : left.key > right.key ? 1 : 0;

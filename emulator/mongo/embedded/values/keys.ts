@@ -4,7 +4,7 @@
  * and {b:2, a:1} are not). The `_id` index and the secondary and unique indexes are maps keyed by
  * these strings, which is what makes their lookups O(1).
  */
-import { BsonNumber, isBsonNumber } from './bson-number';
+import { asNumber } from './arithmetic';
 import { bsonType, isPlainObject } from './forms';
 
 export function equalityKey(value: unknown): string {
@@ -12,18 +12,17 @@ export function equalityKey(value: unknown): string {
   switch (typeof value) {
     case 'string':
       return `s${value}`;
-    case 'number':
-      return `#${BsonNumber.fromNumber(value).key}`;
     case 'boolean':
       return value ? 'b1' : 'b0';
+    case 'number':
     case 'bigint':
-      return `#${BsonNumber.fromInteger(value, 'long').key}`;
     case 'object':
       break;
     default:
       return `?${String(value)}`;
   }
-  if (isBsonNumber(value)) return `#${value.key}`;
+  const number = asNumber(value);
+  if (number) return `#${number.key}`;
   if (Array.isArray(value)) return `[${JSON.stringify(value.map(equalityKey))}`;
   if (value instanceof Date) return `d${value.getTime()}`;
   if (value instanceof RegExp) return `r${JSON.stringify([value.source, [...value.flags].sort().join('')])}`;
@@ -33,11 +32,6 @@ export function equalityKey(value: unknown): string {
   switch (bsonType(value)) {
     case 'ObjectId':
       return `o${(value as { toHexString(): string }).toHexString()}`;
-    case 'Int32':
-    case 'Double':
-    case 'Long':
-    case 'Decimal128':
-      return `#${BsonNumber.fromBson(value as Parameters<typeof BsonNumber.fromBson>[0]).key}`;
     case 'Binary': {
       const binary = value as { sub_type: number; buffer: Uint8Array; position: number };
       return `x${binary.sub_type}:${Buffer.from(binary.buffer.subarray(0, binary.position)).toString('base64')}`;

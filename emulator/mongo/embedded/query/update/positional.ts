@@ -63,11 +63,6 @@ export function parseArrayFilters(filters: unknown[] | undefined, variables: Doc
 
 // ---- the positional operator --------------------------------------------------------------------
 
-interface Condition {
-  path: string[];
-  matches: Matcher;
-}
-
 const WRAPPED_FIELD = 'element';
 
 /**
