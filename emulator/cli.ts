@@ -29,6 +29,38 @@ export function buildProgram(): Command {
       await runMongod(options);
     });
 
+  const collect = (value: string, previous: string[]) => [...previous, value];
+
+  program
+    .command('serve')
+    .description('serve an exported App Services app: Data API, HTTPS endpoints, auth, rules, functions')
+    .argument('<appDir>', 'the app directory (exported with realm-cli pull, appservices pull or the UI)')
+    .option('-p, --port <port>', 'HTTP port (0 picks a free port)', portNumber, 8080)
+    .option('--host <host>', 'address to bind to', '127.0.0.1')
+    .option('--app-id <id>', 'serve under this client app id instead of the exported one')
+    .option('--mongodb <backend>', 'embedded, memory-server, or a mongodb:// / mongodb+srv:// URI', 'embedded')
+    .option('--mongodb-port <port>', 'port of the embedded engine or memory-server mongod (default: a free port)', portNumber)
+    .option('--seed <spec>', 'load data: sample_training[:small], a dump directory or a mongodump archive (repeatable)', collect, [])
+    .option('--secrets <file>', 'a JSON file of secret name → value')
+    .option('--secret <name=value>', 'a secret value (repeatable); also read from APP_SECRET_<name>', collect, [])
+    .option('--log-level <level>', 'pino log level (error, warn, info, debug)', 'info')
+    .action(async (appDirectory: string, options: import('./cli/serve').ServeOptions) => {
+      const { runServe } = require('./cli/serve') as typeof import('./cli/serve');
+      await runServe(appDirectory, options);
+    });
+
+  program
+    .command('validate')
+    .description("check an exported app directory: its summary and every problem found (exit code 1 on errors)")
+    .argument('<appDir>', 'the app directory')
+    .option('--app-id <id>', 'validate as if served under this client app id')
+    .option('--secrets <file>', 'a JSON file of secret name → value')
+    .option('--secret <name=value>', 'a secret value (repeatable)', collect, [])
+    .action(async (appDirectory: string, options: import('./cli/validate').ValidateOptions) => {
+      const { runValidate } = require('./cli/validate') as typeof import('./cli/validate');
+      process.exitCode = await runValidate(appDirectory, options);
+    });
+
   return program;
 }
 

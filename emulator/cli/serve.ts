@@ -1,0 +1,79 @@
+/**
+ * `app-services-emulator serve <appDir>`: loads the app, starts its database, seeds it, serves it
+ * over HTTP, prints where everything is, and stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
+ * The summary goes to stdout; logs and seeding progress go to stderr.
+ */
+import { performance } from 'node:perf_hooks';
+import pino from 'pino';
+import { describeApp, formatProblem, formatSummary } from '../app';
+import { startEmulator } from '../index';
+import { terminalProgress } from '../mongo/seed';
+import { gatherSecrets } from './secrets';
+
+export interface ServeOptions {
+  port: number;
+  host: string;
+  appId?: string;
+  mongodb: string;
+  mongodbPort?: number;
+  seed: string[];
+  secrets?: string;
+  secret: string[];
+  logLevel: string;
+}
+
+export async function runServe(appDirectory: string, options: ServeOptions): Promise<void> {
+  const started = performance.now();
+  const logger = pino({ level: options.logLevel }, pino.destination(2));
+  if (options.host === '0.0.0.0' || options.host === '::') {
+    process.stderr.write(
+      `warning: binding to ${options.host} serves the app to your whole network; the emulator is meant for development\n`,
+    );
+  }
+  const secrets = gatherSecrets({ secretsFile: options.secrets, secret: options.secret });
+  const emulator = await startEmulator({
+    app: appDirectory,
+    port: options.port,
+    host: options.host,
+    appId: options.appId,
+    mongodb: options.mongodb,
+    mongodbPort: options.mongodbPort,
+    seed: options.seed,
+    secrets,
+    logger,
+    onSeedProgress: terminalProgress(process.stderr),
+  });
+
+  const lines = [
+    `Base URL:  ${emulator.url}`,
+    `Data API:  ${emulator.dataApiUrl}`,
+    `MongoDB:   ${emulator.mongoUri} (${emulator.mongo.kind})`,
+    formatSummary(describeApp(emulator.definition)),
+  ];
+  for (const result of emulator.seeded) {
+    const documents = result.collections.reduce((sum, collection) => sum + collection.documents, 0);
+    lines.push(
+      `Seeded ${result.source}: ${documents.toLocaleString('en-US')} documents in ${result.collections.length} collections (${(result.milliseconds / 1000).toFixed(1)} s)`,
+    );
+  }
+  const notices = emulator.problems.filter((problem) => problem.severity !== 'info');
+  if (notices.length > 0) lines.push('Warnings:', ...notices.map((problem) => `  ${formatProblem(problem)}`));
+  lines.push(`Ready in ${Math.round(performance.now() - started)} ms. Press Ctrl-C to stop.`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: stopping`);
+    emulator.stop().then(
+      () => process.exit(0),
+      (error: Error) => {
+        process.stderr.write(`error while stopping: ${error.message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
