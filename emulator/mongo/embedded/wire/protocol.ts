@@ -190,7 +190,18 @@ export function encodeOpReply(requestId: number, responseTo: number, body: Docum
   return message;
 }
 
+/**
+ * Sizes computed so far. Stored documents are never changed in place, so a document's size holds
+ * for as long as the object lives; listDatabases, collStats and cursor batching ask repeatedly.
+ */
+const sizes = new WeakMap<Document, number>();
+
 /** The BSON size of a document as it will be sent (BsonNumbers counted as their BSON values). */
 export function bsonSize(document: Document): number {
-  return calculateObjectSize(document);
+  let size = sizes.get(document);
+  if (size === undefined) {
+    size = calculateObjectSize(document);
+    sizes.set(document, size);
+  }
+  return size;
 }
