@@ -1,27 +1,15 @@
 /**
  * Reads the documents of a JSON file in either form mongoexport writes: one Extended JSON
- * document per line (the default) or one JSON array (--jsonArray). Canonical and relaxed EJSON
- * are both parsed by the driver's EJSON in canonical mode, so `{"$numberDouble": "1.0"}` stays a
- * double and `{"$numberLong": "5"}` a long. The file is streamed: a line or an array element at
- * a time, never the whole file.
+ * document per line (the default) or one JSON array (--jsonArray), with exact number types
+ * (see mongo/extended-json.ts). The file is streamed: a line or an array element at a time,
+ * never the whole file.
  */
-import { Document, EJSON } from 'bson';
+import type { Document } from 'bson';
+import { parseExtendedJson } from '../extended-json';
 import { messageOf, SeedError } from './errors';
 
 function isDocument(value: unknown): value is Document {
   return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
-}
-
-/** A JSON string, or a number written with a fraction or an exponent. */
-const STRING_OR_DECIMAL_NUMBER = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+(?:[eE][+-]?\d+)?|[eE][+-]?\d+)/g;
-
-/**
- * Relaxed Extended JSON (mongoexport's default) writes a double as a plain number such as `0.0`.
- * JSON.parse cannot tell `0.0` from `0`, so, as mongoimport does, a number written with a
- * fraction or an exponent is marked a double before parsing; integers stay Int32 (or Int64).
- */
-function markDoubles(text: string): string {
-  return text.replace(STRING_OR_DECIMAL_NUMBER, (token) => (token.charCodeAt(0) === 34 ? token : `{"$numberDouble":"${token}"}`));
 }
 
 const LINE_FORMAT = ' (a .json file holds one document per line, as mongoexport writes, or one JSON array)';
@@ -29,7 +17,7 @@ const LINE_FORMAT = ' (a .json file holds one document per line, as mongoexport 
 function parse(text: string, where: string, path: string): Document {
   let value: unknown;
   try {
-    value = EJSON.parse(markDoubles(text), { relaxed: false });
+    value = parseExtendedJson(text);
   } catch (error) {
     throw new SeedError(`malformed JSON on ${where} of ${path}: ${messageOf(error)}${where.startsWith('line') ? LINE_FORMAT : ''}`);
   }
