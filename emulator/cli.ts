@@ -6,6 +6,17 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { version } from '../package.json';
 
+/** Checked here so a malformed `--admin-key` is a usage error, not a failure at start-up. */
+function adminKeyPair(value: string): string {
+  const { parseAdminKey } = require('./auth/admin-key') as typeof import('./auth/admin-key');
+  try {
+    parseAdminKey(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+  return value;
+}
+
 function portNumber(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
@@ -43,6 +54,7 @@ export function buildProgram(): Command {
     .option('--seed <spec>', 'load data: sample_training[:small], a dump directory or a mongodump archive (repeatable)', collect, [])
     .option('--secrets <file>', 'a JSON file of secret name → value')
     .option('--secret <name=value>', 'a secret value (repeatable); also read from APP_SECRET_<name>', collect, [])
+    .option('--admin-key <public:private>', 'the Admin API key pair (default: one generated and printed at start-up)', adminKeyPair)
     .option('--log-level <level>', 'pino log level (error, warn, info, debug)', 'info')
     .action(async (appDirectory: string, options: import('./cli/serve').ServeOptions) => {
       const { runServe } = require('./cli/serve') as typeof import('./cli/serve');

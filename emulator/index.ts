@@ -6,6 +6,7 @@
 import type { Express } from 'express';
 import pino, { Logger } from 'pino';
 import { AppDefinition, formatProblem, loadApp, Problem } from './app';
+import { type AdminKey, AuthService, type FunctionCaller } from './auth';
 import { createHttpApp, listen } from './http/server';
 import { connectMongo, ConnectedMongo } from './mongo/connect';
 import { seed, SeedProgress, SeedResult } from './mongo/seed';
@@ -28,6 +29,14 @@ export interface EmulatorOptions {
   secrets?: Record<string, string>;
   logger?: Logger;
   onSeedProgress?: (progress: SeedProgress) => void;
+  /** The Admin API's key pair; one is generated when absent (`Emulator.adminKey`). */
+  adminKey?: AdminKey;
+  /** Access token lifetime in seconds (App Services: 1800). Short ones let tests see SDKs refresh. */
+  accessTokenLifetimeSeconds?: number;
+  /** Refresh token (session) lifetime in seconds (App Services' default: 60 days). */
+  refreshTokenLifetimeSeconds?: number;
+  /** Runs app functions for auth (confirmation and reset functions), until the runtime is built in. */
+  callFunction?: FunctionCaller;
 }
 
 export interface Emulator {
@@ -44,6 +53,11 @@ export interface Emulator {
   problems: Problem[];
   mongo: ConnectedMongo;
   seeded: SeedResult[];
+  /** Users, sessions, API keys, the mailbox: who is calling. */
+  auth: AuthService;
+  /** The Admin API's key pair (given, or generated: then `adminKeyGenerated`). */
+  adminKey: AdminKey;
+  adminKeyGenerated: boolean;
   stop(): Promise<void>;
 }
 
@@ -69,7 +83,16 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     for (const spec of options.seed ?? []) {
       seeded.push(await seed(mongo.client, spec, { onProgress: options.onSeedProgress }));
     }
-    const { app } = createHttpApp({ appId, definition, mongo, logger, startedAt: new Date() });
+    const auth = await AuthService.create({
+      definition,
+      client: mongo.client,
+      logger,
+      adminKey: options.adminKey,
+      accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds,
+      refreshTokenLifetimeSeconds: options.refreshTokenLifetimeSeconds,
+      callFunction: options.callFunction,
+    });
+    const { app } = createHttpApp({ appId, definition, mongo, auth, logger, startedAt: new Date() });
     const listening = await listen(app, options.port ?? 0, options.host ?? '127.0.0.1');
     return {
       url: listening.url,
@@ -81,6 +104,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       problems: loaded.problems,
       mongo,
       seeded,
+      auth,
+      adminKey: auth.adminKey,
+      adminKeyGenerated: auth.adminKeyGenerated,
       async stop() {
         await listening.close();
         await mongo.stop();
@@ -93,4 +119,6 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
 }
 
 export type { AppDefinition, Problem } from './app';
+export type { AdminKey, AppUser, FunctionCaller, MailMessage } from './auth';
+export { AuthService, generateAdminKey, parseAdminKey } from './auth';
 export type { SeedProgress, SeedResult } from './mongo/seed';

@@ -122,7 +122,8 @@ export interface CustomJwtConfig {
   audience: string[];
   /** false ⇒ the JWT must carry every listed audience; true ⇒ any one. */
   requireAnyAudience: boolean;
-  signingAlgorithm: 'HS256' | 'RS256';
+  /** App Services offers HS256 and RS256; the emulator also verifies HS384 and HS512. */
+  signingAlgorithm: 'HS256' | 'HS384' | 'HS512' | 'RS256';
   useJWKURI: boolean;
   jwkURI?: string;
 }

@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { describeApp, formatProblem, formatSummary } from '../app';
+import { parseAdminKey } from '../auth';
 import { startEmulator } from '../index';
 import { terminalProgress } from '../mongo/seed';
 import { gatherSecrets } from './secrets';
@@ -19,6 +20,8 @@ export interface ServeOptions {
   seed: string[];
   secrets?: string;
   secret: string[];
+  /** `<public key>:<private key>` for the Admin API; generated and printed once when absent. */
+  adminKey?: string;
   logLevel: string;
 }
 
@@ -31,6 +34,7 @@ export async function runServe(appDirectory: string, options: ServeOptions): Pro
     );
   }
   const secrets = gatherSecrets({ secretsFile: options.secrets, secret: options.secret });
+  const adminKey = options.adminKey === undefined ? undefined : parseAdminKey(options.adminKey);
   const emulator = await startEmulator({
     app: appDirectory,
     port: options.port,
@@ -41,6 +45,7 @@ export async function runServe(appDirectory: string, options: ServeOptions): Pro
     seed: options.seed,
     secrets,
     logger,
+    adminKey,
     onSeedProgress: terminalProgress(process.stderr),
   });
 
@@ -48,6 +53,10 @@ export async function runServe(appDirectory: string, options: ServeOptions): Pro
     `Base URL:  ${emulator.url}`,
     `Data API:  ${emulator.dataApiUrl}`,
     `MongoDB:   ${emulator.mongoUri} (${emulator.mongo.kind})`,
+    // Like App Services, a generated private key is shown once: here, at start-up.
+    emulator.adminKeyGenerated
+      ? `Admin API: ${emulator.url}/api/admin/v3.0, key ${emulator.adminKey.publicKey}:${emulator.adminKey.privateKey} (generated; shown once, pass --admin-key to keep one)`
+      : `Admin API: ${emulator.url}/api/admin/v3.0, public key ${emulator.adminKey.publicKey}`,
     formatSummary(describeApp(emulator.definition)),
   ];
   for (const result of emulator.seeded) {

@@ -5,7 +5,7 @@
  *   /api/client/v2.0/app/<app-id>/...           the client API SDKs call (login, functions/call)
  *   /api/client/v2.0/auth/...                   sessions and profiles (no app id in the path)
  *   /api/admin/v3.0/...                         the Admin API subset
- *   /_emulator/...                              the emulator's own routes (health, request log)
+ *   /_emulator/...                              the emulator's own routes (health, request log, mailbox)
  *
  * Middleware order: request id and log line, then the routes (each parses its own body: the Data
  * API verifies signatures over the raw bytes), then JSON 404s, then the one error handler.
@@ -15,7 +15,10 @@ import type { AddressInfo } from 'node:net';
 import express, { Express, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { AppDefinition } from '../app';
+import type { AuthService } from '../auth';
 import type { ConnectedMongo } from '../mongo/connect';
+import { adminApiRouter, mailboxRouter } from './admin-api';
+import { clientApiRouter } from './client-api';
 import { AppServicesError, errorHandler, notFound } from './errors';
 import { RequestLog } from './request-log';
 
@@ -23,6 +26,7 @@ export interface HttpContext {
   appId: string;
   definition: AppDefinition;
   mongo: ConnectedMongo;
+  auth: AuthService;
   logger: Logger;
   startedAt: Date;
 }
@@ -69,8 +73,12 @@ export function createHttpApp(context: HttpContext): { app: Express; requestLog:
     response.json(entry);
   });
 
+  app.use('/_emulator/mailbox', mailboxRouter(context.auth));
+
   app.use('/app/:appId', knownApp(context.appId));
   app.use('/api/client/v2.0/app/:appId', knownApp(context.appId));
+  app.use('/api/client/v2.0', clientApiRouter(context.auth, context.definition));
+  app.use('/api/admin/v3.0', adminApiRouter(context.auth, context.definition));
 
   app.use(notFound);
   app.use(errorHandler(context.logger, requestLog));

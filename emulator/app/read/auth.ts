@@ -74,7 +74,7 @@ function buildProvider(context: LoadContext, secrets: SecretBook, name: string, 
       secrets.reference(
         secretName,
         { file, path: jsonPath(path), part: `auth provider "${name}"`, purpose: describeOption(parsed.type, option), required: secretsRequired },
-        parsed.type === 'custom-token' && jwtConfig?.signingAlgorithm === 'HS256' ? checkHs256Key : undefined,
+        parsed.type === 'custom-token' && jwtConfig?.signingAlgorithm.startsWith('HS') ? checkHmacKey(jwtConfig.signingAlgorithm) : undefined,
       );
     const optionPath = [...at, 'secret_config', option];
     secretConfig[option] = Array.isArray(names)
@@ -161,8 +161,9 @@ function checkSigningKeySetup(context: LoadContext, config: CustomJwtConfig, key
   }
 }
 
-function checkHs256Key(value: string): string | undefined {
-  return value.length < 32 || value.length > 512 ? `is ${value.length} characters long; App Services requires HS256 signing keys of 32 to 512 characters` : undefined;
+function checkHmacKey(algorithm: string) {
+  return (value: string): string | undefined =>
+    value.length < 32 || value.length > 512 ? `is ${value.length} characters long; App Services requires ${algorithm} signing keys of 32 to 512 characters` : undefined;
 }
 
 function describeOption(type: string, option: string): string {

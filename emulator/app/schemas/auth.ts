@@ -41,7 +41,9 @@ export const authProvidersFileSchema = z.record(z.string(), jsonObject);
 export const customJwtConfigSchema = z.looseObject({
   audience: z.union([z.string(), z.array(z.string())]).optional(),
   requireAnyAudience: z.boolean().optional(),
-  signingAlgorithm: z.enum(['HS256', 'RS256']).optional(),
+  // App Services offers HS256 and RS256; HS384 and HS512 are accepted too, for tokens minted
+  // outside App Services and verified by the emulator alone.
+  signingAlgorithm: z.enum(['HS256', 'HS384', 'HS512', 'RS256']).optional(),
   useJWKURI: z.boolean().optional(),
   jwkURI: z.string().optional(),
 });
