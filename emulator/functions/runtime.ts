@@ -1,0 +1,194 @@
+/**
+ * The function runtime as the rest of the emulator uses it (main thread): checks a call the way
+ * App Services checks it before running anything (the function exists, a client may call it, its
+ * `can_evaluate` allows it), then hands it to the worker pool and decodes what comes back.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import pino, { type Logger } from 'pino';
+import type { AppDefinition, RuleExpression } from '../app/definition';
+import type { AppUser } from '../auth/user';
+import { NO_REQUEST, type RequestInfo } from '../http/request-info';
+import { DEFAULT_SERVICE_MODULE } from './data-sources';
+import { dependenciesDirectory } from './dependencies';
+import { FunctionError } from './errors';
+import { WorkerPool } from './pool';
+import { decodeValue, encodeValue, type HostRequest } from './transport';
+
+/** App Services' limits (spec §9): 300 s per request, 350 MB per function. */
+export const DEFAULT_TIMEOUT_MS = 300_000;
+export const DEFAULT_MEMORY_LIMIT_MB = 350;
+
+export interface FunctionRuntimeOptions {
+  definition: AppDefinition;
+  /** The MongoDB every worker opens its own MongoClient to; without it, data sources fail. */
+  mongoUri?: string;
+  /** Worker threads, i.e. calls running at once; default min(4, cores). */
+  workers?: number;
+  /** Per-call time limit (nested calls share it); default 300 000 ms (`--function-timeout`). */
+  timeoutMs?: number;
+  /** V8 heap limit per worker, in MB; default 350. */
+  memoryLimitMb?: number;
+  logger?: Logger;
+  /**
+   * Evaluates a rule expression, for `can_evaluate` (emulator/rules/expressions.ts). Without it,
+   * calling a function whose `can_evaluate` is not trivially true fails with InternalServerError.
+   */
+  evaluateExpression?: (expression: RuleExpression, context: CanEvaluateContext) => Promise<boolean>;
+  /** Finds a user by id, for `run_as_user_id` (the auth module's user store). */
+  resolveUser?: (userId: string) => Promise<AppUser | undefined>;
+  /** Module whose `createServiceForWorker` builds what `context.services.get()` returns. */
+  serviceModule?: string;
+}
+
+/** What `can_evaluate` is evaluated against. */
+export interface CanEvaluateContext {
+  /** `%%user`: the calling user. */
+  user: AppUser;
+  /** `%%request`. */
+  request: RequestInfo;
+  /** `%function`: runs an app function as the caller, private ones included. */
+  callFunction(name: string, args: unknown[]): Promise<unknown>;
+}
+
+export type CallOrigin = 'client' | 'endpoint' | 'internal';
+
+export interface FunctionCall {
+  name: string;
+  args?: unknown[];
+  /** The calling user: `context.user`, `%%user`. Pass SYSTEM_USER when nobody is logged in. */
+  user: AppUser;
+  /** The caller itself runs as system (a system endpoint, the Data API as system …); default: user.type === 'system'. */
+  runAsSystem?: boolean;
+  /** `context.request`; NO_REQUEST when absent. */
+  request?: RequestInfo;
+  /**
+   * Who asks. `client` (the SDKs' functions/call): private functions are refused and
+   * `can_evaluate` applies. `endpoint` (HTTPS endpoints): `can_evaluate` applies. `internal`
+   * (rules' %function, auth hooks, the harness; the default): neither.
+   */
+  origin?: CallOrigin;
+}
+
+export interface FunctionCallResult {
+  /** The returned value: numbers as numbers, other BSON types (Long, Decimal128, ObjectId …) kept. */
+  result: unknown;
+  /** The returned value as canonical EJSON text, as the client API answers it. */
+  resultEJSON: string;
+  /** Console output of the call, one entry per line. */
+  logs: string[];
+}
+
+export interface FunctionRuntime {
+  /** Runs a function; rejects with FunctionError (its `logs` hold the output up to the failure). */
+  call(call: FunctionCall): Promise<FunctionCallResult>;
+  /**
+   * Starts every worker now and resolves when all are ready, so that the first calls do not wait
+   * for a worker to start (a server calls it at start-up; workers otherwise start on demand).
+   */
+  warm(): Promise<void>;
+  /** Ends every worker; calls in flight fail. */
+  stop(): Promise<void>;
+}
+
+export function createFunctionRuntime(options: FunctionRuntimeOptions): FunctionRuntime {
+  return new WorkerFunctionRuntime(options);
+}
+
+class WorkerFunctionRuntime implements FunctionRuntime {
+  private readonly pool: WorkerPool;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: FunctionRuntimeOptions) {
+    this.logger = options.logger ?? pino({ level: 'silent' });
+    const memoryLimitMb = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
+    let dependencies: string | undefined;
+    try {
+      dependencies = dependenciesDirectory(options.definition);
+    } catch (error) {
+      // The app still runs; only requiring its packages fails ("Cannot find module").
+      this.logger.warn({ err: error }, "the app's dependency archive cannot be unpacked; its packages cannot be required");
+    }
+    this.pool = new WorkerPool({
+      size: Math.max(1, options.workers ?? Math.min(4, os.availableParallelism())),
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      memoryLimitMb,
+      init: {
+        definition: options.definition,
+        mongoUri: options.mongoUri,
+        memoryLimitMb,
+        dependenciesDirectory: dependencies,
+        serviceModule: options.serviceModule ? path.resolve(options.serviceModule) : DEFAULT_SERVICE_MODULE,
+        startedAt: new Date().toISOString(),
+      },
+      onHostRequest: (request) => this.answer(request),
+      logger: this.logger,
+    });
+  }
+
+  async call(call: FunctionCall): Promise<FunctionCallResult> {
+    const fn = this.options.definition.functions.get(call.name);
+    if (!fn || fn.missing || fn.source === undefined) throw FunctionError.notFound(call.name);
+    const origin = call.origin ?? 'internal';
+    const request = call.request ?? NO_REQUEST;
+    const runningAsSystem = call.runAsSystem ?? call.user.type === 'system';
+    if (origin === 'client' && fn.private) {
+      throw new FunctionError('NotCallable', `function '${call.name}' is private: it can be called by other functions, rules and endpoints, not by clients`);
+    }
+    if (origin !== 'internal' && !(await this.canEvaluate(call.name, fn.canEvaluate, { ...call, request }))) {
+      throw new FunctionError('NotCallable', `function '${call.name}' cannot be called: its can_evaluate expression is false for this request`);
+    }
+    let argsEJSON: string;
+    try {
+      argsEJSON = encodeValue(call.args ?? []);
+    } catch (error) {
+      throw FunctionError.execution(`the arguments cannot be serialized as EJSON: ${(error as Error).message}`);
+    }
+    const started = Date.now();
+    try {
+      const { resultEJSON, logs } = await this.pool.run({ name: call.name, argsEJSON, caller: { user: call.user, runningAsSystem }, request });
+      this.logger.debug({ function: call.name, origin, durationMs: Date.now() - started }, 'function call');
+      return { result: decodeValue(resultEJSON), resultEJSON, logs };
+    } catch (error) {
+      this.logger.debug({ function: call.name, origin, durationMs: Date.now() - started, error: (error as Error).message }, 'function call failed');
+      throw error;
+    }
+  }
+
+  warm(): Promise<void> {
+    return this.pool.warm();
+  }
+
+  stop(): Promise<void> {
+    return this.pool.stop();
+  }
+
+  private async canEvaluate(name: string, expression: RuleExpression | undefined, call: FunctionCall & { request: RequestInfo }): Promise<boolean> {
+    if (expression === undefined || expression === true) return true;
+    if (expression === false) return false;
+    if (Object.keys(expression).length === 0) return true;
+    if (!this.options.evaluateExpression) {
+      throw new FunctionError(
+        'InternalServerError',
+        `function '${name}' has a can_evaluate expression, and this function runtime was created without a rule expression evaluator (evaluateExpression)`,
+      );
+    }
+    return this.options.evaluateExpression(expression, {
+      user: call.user,
+      request: call.request,
+      callFunction: async (callee, args) =>
+        (await this.call({ name: callee, args, user: call.user, runAsSystem: call.runAsSystem, request: call.request })).result,
+    });
+  }
+
+  private async answer(request: HostRequest): Promise<unknown> {
+    switch (request.kind) {
+      case 'resolve-user': {
+        if (!this.options.resolveUser) {
+          throw new FunctionError('InternalServerError', 'run_as_user_id needs a user lookup, and this function runtime was created without one (resolveUser)');
+        }
+        return this.options.resolveUser(request.userId);
+      }
+    }
+  }
+}
