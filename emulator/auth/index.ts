@@ -151,6 +151,17 @@ export class AuthService {
     return UserDirectory.toAppUser(user, customData);
   }
 
+  /**
+   * A user by id, as rules and functions see it: who a `run_as_user_id` endpoint or function runs
+   * as. Unknown and disabled users are refused like a session of theirs would be.
+   */
+  async appUserById(userId: string, options: { customData?: boolean } = {}): Promise<AppUser> {
+    if (!toObjectId(userId)) throw authErrors.invalidSession('user not found');
+    const user = await this.loadActive(userId);
+    const customData = options.customData === false ? undefined : await this.users.customData(user._id.toHexString());
+    return UserDirectory.toAppUser(user, customData);
+  }
+
   /** POST /auth/session: a new access token for the refresh token's session (custom data read anew). */
   async refreshAccessToken(refreshToken: string): Promise<{ accessToken: string; userId: string }> {
     const session = await this.tokens.sessionOf(refreshToken);
