@@ -123,8 +123,9 @@ function format(ms: number): string {
   return ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(2) : `${(ms * 1000).toFixed(1)}µs`;
 }
 
-export async function runEngineBenchmark(): Promise<boolean> {
-  const server = new EmbeddedMongoServer();
+/** `dataDirectory`: the same run with every write journaled there (`bench/engine.ts --data-dir <dir>`). */
+export async function runEngineBenchmark(dataDirectory?: string): Promise<boolean> {
+  const server = new EmbeddedMongoServer({ dataDirectory });
   const { uri } = await server.start();
   const client = await new MongoClient(uri).connect();
   const rows: Row[] = [];
@@ -137,7 +138,7 @@ export async function runEngineBenchmark(): Promise<boolean> {
     await client.close();
     await server.stop();
   }
-  console.log('\nEmbedded engine (through the driver) vs mingo on an in-memory array, same run');
+  console.log(`\nEmbedded engine (through the driver${dataDirectory ? `, data directory ${dataDirectory}` : ''}) vs mingo on an in-memory array, same run`);
   console.log('operation                      docs     engine        mingo         engine/mingo  unit');
   for (const row of rows) {
     console.log(
@@ -158,7 +159,8 @@ export async function runEngineBenchmark(): Promise<boolean> {
 }
 
 if (require.main === module) {
-  runEngineBenchmark().then(
+  const flag = process.argv.indexOf('--data-dir');
+  runEngineBenchmark(flag === -1 ? undefined : process.argv[flag + 1]).then(
     (ok) => process.exit(ok ? 0 : 1),
     (error) => {
       console.error(error);

@@ -21,6 +21,8 @@ export interface ConnectOptions {
   logger?: Logger;
   /** How long to wait for a URI backend to answer, in milliseconds. */
   serverSelectionTimeoutMS?: number;
+  /** Keeps the embedded engine's data in this directory across restarts (embedded backend only). */
+  dataDirectory?: string;
 }
 
 export interface ConnectedMongo {
@@ -42,6 +44,7 @@ export class BackendError extends Error {
 
 export async function connectMongo(options: ConnectOptions = {}): Promise<ConnectedMongo> {
   const choice = options.mongodb ?? 'embedded';
+  checkDataDirectoryBackend(choice, options.dataDirectory);
   if (choice === 'embedded') return connectEmbedded(options);
   if (choice === 'memory-server') return connectMemoryServer(options);
   if (/^mongodb(\+srv)?:\/\//.test(choice)) return connectUri(choice, options);
@@ -50,10 +53,30 @@ export async function connectMongo(options: ConnectOptions = {}): Promise<Connec
   );
 }
 
+/** A data directory is the embedded engine's; any other database keeps (or discards) its own data. */
+export function checkDataDirectoryBackend(mongodb: string, dataDirectory: string | undefined): void {
+  if (dataDirectory === undefined || mongodb === 'embedded') return;
+  throw new BackendError(
+    `--data-dir keeps the embedded engine's data and cannot be used with --mongodb ${mongodb === 'memory-server' ? mongodb : redactUri(mongodb)}: ` +
+      'that database keeps (or discards) its own data; drop --data-dir, or use --mongodb embedded',
+  );
+}
+
 async function connectEmbedded(options: ConnectOptions): Promise<ConnectedMongo> {
-  const embedded = new EmbeddedMongoServer({ port: options.port ?? 0, host: options.host, logger: options.logger });
+  const embedded = new EmbeddedMongoServer({
+    port: options.port ?? 0,
+    host: options.host,
+    logger: options.logger,
+    dataDirectory: options.dataDirectory,
+  });
   const { uri } = await embedded.start();
-  const client = await new MongoClient(uri).connect();
+  let client: MongoClient;
+  try {
+    client = await new MongoClient(uri).connect();
+  } catch (error) {
+    await embedded.stop();
+    throw error;
+  }
   return {
     kind: 'embedded',
     client,

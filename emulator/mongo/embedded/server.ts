@@ -8,8 +8,9 @@ import pino, { Logger } from 'pino';
 import { ALL_COMMANDS } from './commands';
 import type { CommandContext, ConnectionInfo, ServerInfo } from './commands/command';
 import { Dispatcher } from './dispatcher';
-import { CommandError } from './errors';
+import { asCommandError, CommandError } from './errors';
 import { CursorManager } from './store/cursors';
+import { DataDirectory } from './store/durability/data-directory';
 import { Engine } from './store/engine';
 import type { Document } from './values/forms';
 import {
@@ -32,6 +33,13 @@ export interface EmbeddedServerOptions {
   clock?: () => number;
   /** How often TTL indexes delete expired documents; mongod's TTL monitor runs every 60 s. */
   ttlMonitorIntervalMs?: number;
+  /**
+   * A directory that keeps the data across restarts (created if missing, locked while served):
+   * every write is on disk before it is acknowledged. Without it the data lives in memory only.
+   */
+  dataDirectory?: string;
+  /** Journal bytes after which a snapshot is taken (see store/durability/data-directory.ts). */
+  snapshotThresholdBytes?: number;
 }
 
 /** Commands an OP_QUERY may carry: only the handshake, as in mongod 6.0 and later. */
@@ -50,28 +58,48 @@ export class EmbeddedMongoServer {
   private nextRequestId = 1;
   private info: ServerInfo | undefined;
   private readonly ttlMonitor: NodeJS.Timeout;
+  private readonly options: EmbeddedServerOptions;
+  #dataDirectory: DataDirectory | undefined;
+  /** Per connection, the last reply still waiting for the journal: later replies go after it. */
+  private readonly waitingReplies = new Map<net.Socket, Promise<void>>();
 
   constructor(options: EmbeddedServerOptions = {}) {
+    this.options = options;
     this.engine = options.engine ?? new Engine();
     this.cursors = new CursorManager(options.clock);
-    this.ttlMonitor = setInterval(() => {
-      const removed = this.engine.expireDocuments();
-      if (removed > 0) this.log.info({ removed }, 'TTL indexes deleted expired documents');
-    }, options.ttlMonitorIntervalMs ?? 60_000);
+    this.ttlMonitor = setInterval(() => this.expireDocuments(), options.ttlMonitorIntervalMs ?? 60_000);
     this.ttlMonitor.unref();
     this.log = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'warn' });
     this.requestedPort = options.port ?? 0;
     this.requestedHost = options.host ?? '127.0.0.1';
   }
 
+  /** The data directory being served, when the server was given one. */
+  get dataDirectory(): DataDirectory | undefined {
+    return this.#dataDirectory;
+  }
+
+  /** Loads the data directory (when there is one), then listens. */
   async start(): Promise<{ host: string; port: number; uri: string }> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.requestedPort, this.requestedHost, () => {
-        this.server.off('error', reject);
-        resolve();
+    if (this.options.dataDirectory !== undefined && !this.#dataDirectory) {
+      this.#dataDirectory = DataDirectory.open(
+        { path: this.options.dataDirectory, log: this.log, snapshotThresholdBytes: this.options.snapshotThresholdBytes },
+        this.engine,
+      );
+    }
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.server.once('error', reject);
+        this.server.listen(this.requestedPort, this.requestedHost, () => {
+          this.server.off('error', reject);
+          resolve();
+        });
       });
-    });
+    } catch (error) {
+      await this.#dataDirectory?.close();
+      this.#dataDirectory = undefined;
+      throw error;
+    }
     const address = this.server.address() as net.AddressInfo;
     this.info = {
       startedAt: new Date(),
@@ -93,11 +121,23 @@ export class EmbeddedMongoServer {
     return `mongodb://${connectHost}:${this.port}/`;
   }
 
+  /** Stops serving; with a data directory, waits for the journal, writes a snapshot and releases the directory. */
   async stop(): Promise<void> {
     clearInterval(this.ttlMonitor);
     this.cursors.close();
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.#dataDirectory?.close();
+  }
+
+  private expireDocuments(): void {
+    try {
+      const removed = this.engine.expireDocuments();
+      if (removed > 0) this.log.info({ removed }, 'TTL indexes deleted expired documents');
+    } catch (error) {
+      this.log.error({ err: error }, 'TTL monitor could not delete expired documents');
+    }
+    this.#dataDirectory?.commit()?.catch((error: Error) => this.log.error({ err: error }, 'TTL deletions rolled back'));
   }
 
   private accept(socket: net.Socket): void {
@@ -141,11 +181,37 @@ export class EmbeddedMongoServer {
       return false;
     }
     const reply = this.reply(request, connection);
-    if (request.kind === 'msg' && request.moreToCome) return true;
+    const durable = this.#dataDirectory?.commit();
+    if (request.kind === 'msg' && request.moreToCome) {
+      durable?.catch((error: Error) => this.log.error({ err: error, connection: connection.id }, 'unacknowledged write rolled back'));
+      return true;
+    }
+    const before = this.waitingReplies.get(socket);
+    if (!durable && !before) {
+      this.send(socket, request, reply);
+      return true;
+    }
+    // Acknowledged means durable: the reply waits for the command's journal frame (and for the
+    // replies before it on this connection); a frame that cannot be written fails the command.
+    const sent = (before ?? Promise.resolve())
+      .then(() => durable)
+      .then(
+        () => reply,
+        (error: unknown) => asCommandError(error).error.toReply(),
+      )
+      .then((body) => this.send(socket, request, body));
+    this.waitingReplies.set(socket, sent);
+    void sent.then(() => {
+      if (this.waitingReplies.get(socket) === sent) this.waitingReplies.delete(socket);
+    });
+    return true;
+  }
+
+  private send(socket: net.Socket, request: Request, reply: Document): void {
+    if (socket.destroyed) return;
     const requestId = this.nextRequestId++;
     const responseTo = request.header.requestId;
     socket.write(request.kind === 'msg' ? encodeOpMsg(requestId, responseTo, reply) : encodeOpReply(requestId, responseTo, reply));
-    return true;
   }
 
   private reply(request: Request, connection: ConnectionInfo): Document {

@@ -11,6 +11,7 @@ import { Document, isPlainObject } from '../values/forms';
 import { equalityKey } from '../values/keys';
 import { typeName } from '../values/types';
 import { Index, IndexSpec } from './indexes';
+import type { MutationObserver } from './mutations';
 
 export const ID_INDEX_NAME = '_id_';
 
@@ -26,6 +27,8 @@ export class Collection {
   private readonly documents = new Map<string, Document>();
   /** Secondary indexes by name; the `_id` index is the `documents` map itself. */
   private readonly indexes = new Map<string, Index>();
+  /** Set by the engine while the collection is attached to it (see store/mutations.ts). */
+  observer: MutationObserver | undefined;
 
   constructor(database: string, name: string, options: Document = {}) {
     this.database = database;
@@ -94,6 +97,7 @@ export class Collection {
     const id = this.idKeyOf(document);
     if (this.documents.has(id)) throw this.duplicateIdError(document._id);
     const keys = this.indexKeys(document, id);
+    this.observer?.record({ kind: 'insert', collection: this, document });
     this.documents.set(id, document);
     for (const [index, indexKeys] of keys) index.add(id, indexKeys);
   }
@@ -105,6 +109,7 @@ export class Collection {
       throw CommandError.of('ImmutableField', `Performing an update on the path '_id' would modify the immutable field '_id'`);
     }
     const keys = this.indexKeys(next, id);
+    this.observer?.record({ kind: 'replace', collection: this, current, next });
     for (const index of this.indexes.values()) index.remove(id, index.keysOf(current));
     this.documents.set(id, next);
     for (const [index, indexKeys] of keys) index.add(id, indexKeys);
@@ -114,6 +119,7 @@ export class Collection {
     const id = this.idKeyOf(document);
     const stored = this.documents.get(id);
     if (!stored) return;
+    this.observer?.record({ kind: 'delete', collection: this, document: stored });
     for (const index of this.indexes.values()) index.remove(id, index.keysOf(stored));
     this.documents.delete(id);
   }
@@ -171,10 +177,14 @@ export class Collection {
       if (conflict) throw index.duplicateKeyError(this.namespace, conflict);
       index.add(id, keys);
     }
+    this.observer?.record({ kind: 'createIndex', collection: this, spec });
     this.indexes.set(spec.name, index);
   }
 
   dropIndex(name: string): void {
+    const index = this.indexes.get(name);
+    if (!index) return;
+    this.observer?.record({ kind: 'dropIndex', collection: this, spec: index.spec });
     this.indexes.delete(name);
   }
 
@@ -198,8 +208,8 @@ export class Collection {
 
   /** Removes every document, keeping the indexes (their entries emptied). */
   clear(): void {
-    this.documents.clear();
-    for (const index of this.indexes.values()) index.clear();
+    // One delete each, so an observer sees (and can journal and undo) every removal.
+    for (const document of [...this.documents.values()]) this.delete(document);
   }
 }
 

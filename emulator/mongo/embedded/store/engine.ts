@@ -5,10 +5,24 @@
 import { CommandError } from '../errors';
 import { Document } from '../values/forms';
 import { Collection } from './collection';
+import type { MutationObserver } from './mutations';
 
 export class Engine {
   private readonly databases = new Map<string, Map<string, Collection>>();
   readonly startedAt = new Date();
+  #observer: MutationObserver | undefined;
+
+  /** Who is told of every mutation (a data directory's journal); none by default. */
+  get observer(): MutationObserver | undefined {
+    return this.#observer;
+  }
+
+  set observer(observer: MutationObserver | undefined) {
+    this.#observer = observer;
+    for (const collections of this.databases.values()) {
+      for (const collection of collections.values()) collection.observer = observer;
+    }
+  }
 
   databaseNames(): string[] {
     return [...this.databases.keys()].filter((name) => (this.databases.get(name)?.size ?? 0) > 0);
@@ -33,13 +47,9 @@ export class Engine {
     if (this.collection(database, name)) {
       throw CommandError.of('NamespaceExists', `Collection ${database}.${name} already exists.`);
     }
-    let collections = this.databases.get(database);
-    if (!collections) {
-      collections = new Map();
-      this.databases.set(database, collections);
-    }
     const collection = new Collection(database, name, options);
-    collections.set(name, collection);
+    this.#observer?.record({ kind: 'createCollection', collection });
+    this.attach(collection);
     return collection;
   }
 
@@ -50,18 +60,16 @@ export class Engine {
   replaceCollection(collection: Collection): void {
     validateDatabaseName(collection.database);
     validateCollectionName(collection.name);
-    let collections = this.databases.get(collection.database);
-    if (!collections) {
-      collections = new Map();
-      this.databases.set(collection.database, collections);
-    }
-    collections.set(collection.name, collection);
+    const previous = this.collection(collection.database, collection.name);
+    this.#observer?.record({ kind: 'replaceCollection', replacement: collection, previous });
+    this.attach(collection);
   }
 
   dropCollection(database: string, name: string): boolean {
-    const collections = this.databases.get(database);
-    if (!collections?.delete(name)) return false;
-    if (collections.size === 0) this.databases.delete(database);
+    const collection = this.collection(database, name);
+    if (!collection) return false;
+    this.#observer?.record({ kind: 'dropCollection', collection });
+    this.detach(collection);
     return true;
   }
 
@@ -79,6 +87,9 @@ export class Engine {
   }
 
   dropDatabase(database: string): void {
+    const collections = this.collections(database);
+    if (collections.length > 0) this.#observer?.record({ kind: 'dropDatabase', database, collections });
+    for (const collection of collections) collection.observer = undefined;
     this.databases.delete(database);
   }
 
@@ -90,14 +101,37 @@ export class Engine {
     if (from.database === to.database && from.name === to.name) {
       throw CommandError.of('IllegalOperation', "Can't rename a collection to itself");
     }
-    if (this.collection(to.database, to.name)) {
-      if (!dropTarget) throw CommandError.of('NamespaceExists', `target namespace exists`);
-      this.dropCollection(to.database, to.name);
-    }
-    const target = this.createCollection(to.database, to.name, source.info.options);
+    const existing = this.collection(to.database, to.name);
+    if (existing && !dropTarget) throw CommandError.of('NamespaceExists', `target namespace exists`);
+    // Built detached, then swapped in: the rename is one mutation, not a copy of every document.
+    const target = new Collection(to.database, to.name, source.info.options);
     for (const spec of source.indexSpecs().slice(1)) target.createIndex(spec);
     for (const document of source.all()) target.insert(document);
-    this.dropCollection(from.database, from.name);
+    this.#observer?.record({ kind: 'renameCollection', source, target, droppedTarget: existing });
+    if (existing) this.detach(existing);
+    this.detach(source);
+    this.attach(target);
+  }
+
+  /** Adds a collection under its name (replacing any there), reporting its mutations to the observer. */
+  private attach(collection: Collection): void {
+    let collections = this.databases.get(collection.database);
+    if (!collections) {
+      collections = new Map();
+      this.databases.set(collection.database, collections);
+    }
+    const previous = collections.get(collection.name);
+    if (previous && previous !== collection) previous.observer = undefined;
+    collections.set(collection.name, collection);
+    collection.observer = this.#observer;
+  }
+
+  private detach(collection: Collection): void {
+    const collections = this.databases.get(collection.database);
+    if (collections?.get(collection.name) !== collection) return;
+    collections.delete(collection.name);
+    if (collections.size === 0) this.databases.delete(collection.database);
+    collection.observer = undefined;
   }
 }
 

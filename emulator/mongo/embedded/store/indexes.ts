@@ -119,11 +119,6 @@ export class Index {
     return this.byFirstField.get(equalityKey(value)) ?? EMPTY_SET;
   }
 
-  clear(): void {
-    this.entries.clear();
-    this.byFirstField.clear();
-  }
-
   duplicateKeyError(namespace: string, key: IndexKey): CommandError {
     const keyValue: Document = {};
     this.fields.forEach((field, i) => {

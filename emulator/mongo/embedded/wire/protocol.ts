@@ -55,7 +55,7 @@ export type Request =
     };
 
 /** How documents from the wire are decoded: every BSON type kept as its own class (see values/forms.ts). */
-const DECODE_OPTIONS = { promoteValues: false, promoteBuffers: false, bsonRegExp: true } as const;
+export const DECODE_OPTIONS = { promoteValues: false, promoteBuffers: false, bsonRegExp: true } as const;
 
 export function readHeader(buffer: Buffer): MessageHeader {
   return {
