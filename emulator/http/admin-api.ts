@@ -11,6 +11,8 @@
  *   …/users           POST {email, password} → 201 user; GET; GET|DELETE <uid>; PUT <uid>/enable|disable|logout
  *   …/users/verify_token {token}
  *   …/user_registrations/by_email/<email>/confirm (POST), …/by_email/<email> (DELETE)
+ *   …/security/access_list  GET → {current_ip, allowed_ips: [{_id, address, comment, includes_current}]};
+ *                           POST {address | use_current, comment} → 201 entry; PATCH|DELETE <id> (200 entry | 204)
  *
  * The key pair is the emulator's `--admin-key`. The same authentication guards the emulator's
  * mailbox (`/_emulator/mailbox`), which holds password-reset tokens: an admin access token as
@@ -23,8 +25,9 @@ import { authErrors } from '../auth/errors';
 import { requireBearerToken } from './bearer';
 import { bodyOf } from './client-api';
 import { AppServicesError } from './errors';
+import { type AccessListEntry, displayAddress, entryIncludes, type IpAccessList } from './ip-access';
 
-export function adminApiRouter(auth: AuthService, definition: AppDefinition): Router {
+export function adminApiRouter(auth: AuthService, definition: AppDefinition, accessList: IpAccessList): Router {
   const router = Router();
   const json = express.json({ limit: '1mb', type: () => true });
 
@@ -129,6 +132,47 @@ export function adminApiRouter(auth: AuthService, definition: AppDefinition): Ro
   });
   app.put('/users/:userId/logout', async (request, response) => {
     await auth.logoutUser(request.params.userId as string);
+    response.status(204).end();
+  });
+
+  // The IP access list, with realm-cli's shapes and statuses (accessList create/list/update/delete):
+  // GET 200, POST 201 with the entry, PATCH 200, DELETE 204.
+  const currentIp = (request: Request) => displayAddress(request.ip ?? request.socket.remoteAddress ?? '');
+  const entryView = (entry: AccessListEntry, current: string) => ({
+    _id: entry._id.toHexString(),
+    address: entry.address,
+    comment: entry.comment,
+    includes_current: entryIncludes(entry.address, current),
+  });
+  const optionalString = (value: unknown, field: string): string | undefined => {
+    if (value === undefined || typeof value === 'string') return value;
+    throw AppServicesError.badRequest('InvalidParameter', `"${field}" must be a string`);
+  };
+  app.get('/security/access_list', (request, response) => {
+    const current = currentIp(request);
+    response.json({ current_ip: current, allowed_ips: accessList.list().map((entry) => entryView(entry, current)) });
+  });
+  app.post('/security/access_list', json, async (request, response) => {
+    const body = bodyOf(request);
+    const current = currentIp(request);
+    const address = optionalString(body.address, 'address') || (body.use_current === true ? current : undefined);
+    if (!address) throw AppServicesError.badRequest('InvalidParameter', 'expected {"address": "<IP address or CIDR block>", "comment": "…"} (or "use_current": true)');
+    const entry = await accessList.add(address, optionalString(body.comment, 'comment') ?? '');
+    response.status(201).json(entryView(entry, current));
+  });
+  app.patch('/security/access_list/:entryId', json, async (request, response) => {
+    const body = bodyOf(request);
+    const changes: { address?: string; comment?: string } = {};
+    const address = optionalString(body.address, 'address');
+    const comment = optionalString(body.comment, 'comment');
+    if (address) changes.address = address;
+    if (comment !== undefined) changes.comment = comment;
+    if (Object.keys(changes).length === 0) throw AppServicesError.badRequest('InvalidParameter', 'expected {"address": "<IP address or CIDR block>"} and/or {"comment": "…"}');
+    const entry = await accessList.update(request.params.entryId as string, changes);
+    response.json(entryView(entry, currentIp(request)));
+  });
+  app.delete('/security/access_list/:entryId', async (request, response) => {
+    await accessList.remove(request.params.entryId as string);
     response.status(204).end();
   });
 

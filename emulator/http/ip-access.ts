@@ -52,6 +52,23 @@ function clientAddress(ip: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
     : parsed;
 }
 
+/** The client's address as people write it: an IPv4-mapped IPv6 address (::ffff:127.0.0.1) as IPv4. */
+export function displayAddress(ip: string): string {
+  return clientAddress(ip)?.toString() ?? ip;
+}
+
+/** Whether one entry's address or CIDR block contains `ip` (the Admin API's `includes_current`). */
+export function entryIncludes(address: string, ip: string): boolean {
+  const client = clientAddress(ip);
+  if (!client) return false;
+  try {
+    const [network, bits] = parseAddress(address);
+    return network.kind() === client.kind() && client.match(network, bits);
+  } catch {
+    return false;
+  }
+}
+
 export class IpAccessList {
   private entries: AccessListEntry[] = [];
   private ranges: Range[] = [];
@@ -170,7 +187,7 @@ export class IpAccessList {
         next();
         return;
       }
-      next(AppServicesError.forbidden('IPAddressNotAllowed', `requests from ${ip} are not allowed by the app's IP access list`));
+      next(AppServicesError.forbidden('IPAddressNotAllowed', `requests from ${displayAddress(ip)} are not allowed by the app's IP access list`));
     };
   }
 }
