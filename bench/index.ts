@@ -1,11 +1,13 @@
 /** `npm run bench`: every benchmark, each printing ratios against a baseline measured beside it. */
 import { runEngineBenchmark } from './engine';
+import { runFunctionsBenchmark } from './functions';
 import { runStartupBenchmark } from './startup';
 
 async function main(): Promise<void> {
   const startup = await runStartupBenchmark();
   const engine = await runEngineBenchmark();
-  process.exit(startup && engine ? 0 : 1);
+  const functions = await runFunctionsBenchmark();
+  process.exit(startup && engine && functions ? 0 : 1);
 }
 
 main().catch((error) => {

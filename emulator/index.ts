@@ -6,7 +6,11 @@
 import type { Express } from 'express';
 import pino, { Logger } from 'pino';
 import { AppDefinition, formatProblem, loadApp, Problem } from './app';
-import { type AdminKey, AuthService, type FunctionCaller } from './auth';
+import { type AdminKey, AuthService } from './auth';
+import type { FunctionRuntime } from './functions';
+import { createAppFunctions } from './functions/app-runtime';
+import { IpAccessList } from './http/ip-access';
+import type { CallerDependencies } from './http/request-auth';
 import { createHttpApp, listen } from './http/server';
 import { connectMongo, ConnectedMongo } from './mongo/connect';
 import { seed, SeedProgress, SeedResult } from './mongo/seed';
@@ -23,6 +27,8 @@ export interface EmulatorOptions {
   mongodb?: string;
   /** Port of the embedded engine or memory-server mongod; a free one by default. */
   mongodbPort?: number;
+  /** Keeps the embedded engine's data (the app's and the internal database) here across restarts. */
+  dataDirectory?: string;
   /** Seed specs, in order: "sample_training", "sample_training:small", a dump directory or archive. */
   seed?: string[];
   /** Secret values by name; exported apps never contain them. */
@@ -35,8 +41,22 @@ export interface EmulatorOptions {
   accessTokenLifetimeSeconds?: number;
   /** Refresh token (session) lifetime in seconds (App Services' default: 60 days). */
   refreshTokenLifetimeSeconds?: number;
-  /** Runs app functions for auth (confirmation and reset functions), until the runtime is built in. */
-  callFunction?: FunctionCaller;
+  /** Per-call time limit of app functions, in milliseconds (App Services: 300 000; `--function-timeout`). */
+  functionTimeoutMs?: number;
+  /** Function worker threads, i.e. function calls running at once; default min(4, cores). */
+  functionWorkers?: number;
+  /**
+   * Start the function workers in the background once serving, so the first calls do not wait for
+   * one to start (`serve` does). Off by default: workers then start at the first call.
+   */
+  warmFunctions?: boolean;
+  /**
+   * The IP access list (addresses and CIDR blocks), replacing the stored one. Absent, the stored
+   * list is kept; a list never set starts open (`0.0.0.0/0`, `::/0`), as a new App Services app.
+   */
+  ipAccessList?: string[];
+  /** express's `trust proxy`: proxies whose X-Forwarded-For names the client ("loopback", "10.0.0.0/8, 10.1.2.3"). */
+  trustProxy?: string;
 }
 
 export interface Emulator {
@@ -58,6 +78,10 @@ export interface Emulator {
   /** The Admin API's key pair (given, or generated: then `adminKeyGenerated`). */
   adminKey: AdminKey;
   adminKeyGenerated: boolean;
+  /** The app's IP access list (also managed through the Admin API's security/access_list). */
+  accessList: IpAccessList;
+  /** The app's functions: `functions.call({ name, args, user })` runs one as the harness wants. */
+  functions: FunctionRuntime;
   stop(): Promise<void>;
 }
 
@@ -77,7 +101,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const definition = loaded.app;
   const appId = definition.meta.appId;
 
-  const mongo = await connectMongo({ mongodb: options.mongodb, port: options.mongodbPort, logger });
+  const mongo = await connectMongo({ mongodb: options.mongodb, port: options.mongodbPort, dataDirectory: options.dataDirectory, logger });
+  let accessList: IpAccessList | undefined;
+  let functions: FunctionRuntime | undefined;
   try {
     const seeded: SeedResult[] = [];
     for (const spec of options.seed ?? []) {
@@ -90,10 +116,20 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       adminKey: options.adminKey,
       accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds,
       refreshTokenLifetimeSeconds: options.refreshTokenLifetimeSeconds,
-      callFunction: options.callFunction,
     });
-    const { app } = createHttpApp({ appId, definition, mongo, auth, logger, startedAt: new Date() });
+    const appFunctions = createAppFunctions({ definition, mongoUri: mongo.uri, timeoutMs: options.functionTimeoutMs, workers: options.functionWorkers, logger, auth });
+    const runtime = appFunctions.runtime;
+    functions = runtime;
+    auth.setFunctionCaller(appFunctions.callFunction);
+    const openedList = await IpAccessList.open(mongo.client, appId, logger, options.ipAccessList);
+    accessList = openedList;
+    const callers: CallerDependencies = { definition, auth, runUserIdScript: appFunctions.runUserIdScript, ruleFunctions: appFunctions.ruleFunctions };
+    const { app } = createHttpApp({ appId, definition, mongo, auth, logger, startedAt: new Date(), callers, functions: runtime, accessList, trustProxy: options.trustProxy });
     const listening = await listen(app, options.port ?? 0, options.host ?? '127.0.0.1');
+    // Workers take a few hundred milliseconds each to start: in the background, after serving began.
+    if (options.warmFunctions && definition.functions.size > 0) {
+      runtime.warm().catch((error: Error) => logger.warn({ err: error }, 'the function workers could not be started ahead of the first call'));
+    }
     return {
       url: listening.url,
       appId,
@@ -107,12 +143,18 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       auth,
       adminKey: auth.adminKey,
       adminKeyGenerated: auth.adminKeyGenerated,
+      accessList: openedList,
+      functions: runtime,
       async stop() {
+        openedList.close();
         await listening.close();
+        await runtime.stop();
         await mongo.stop();
       },
     };
   } catch (error) {
+    accessList?.close();
+    await functions?.stop();
     await mongo.stop();
     throw error;
   }
@@ -122,3 +164,6 @@ export type { AppDefinition, Problem } from './app';
 export type { AdminKey, AppUser, FunctionCaller, MailMessage } from './auth';
 export { AuthService, generateAdminKey, parseAdminKey } from './auth';
 export type { SeedProgress, SeedResult } from './mongo/seed';
+export type { FunctionCall, FunctionCallResult, FunctionRuntime } from './functions';
+export { FunctionError } from './functions';
+export { SYSTEM_USER } from './auth/user';

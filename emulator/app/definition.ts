@@ -389,4 +389,5 @@ export const SERVED_AUTH_PROVIDER_TYPES: ReadonlySet<AuthProviderType> = new Set
   'local-userpass',
   'api-key',
   'custom-token',
+  'custom-function',
 ]);

@@ -74,6 +74,11 @@ export const authErrors = {
    */
   noFunctionRuntime: (functionName: string | undefined) =>
     new AppServicesError(501, 'FunctionExecutionError', `the function "${functionName ?? '?'}" cannot run: this emulator was started without a function runtime`),
+  /** choice: a custom-function provider's authentication function threw; its message is the answer. */
+  customFunctionRefused: (message: string) => AppServicesError.unauthorized('AuthError', message),
+  /** choice: the authentication function answered neither an id string nor `{id, name}`. */
+  badAuthFunctionResult: (functionName: string) =>
+    AppServicesError.badRequest('FunctionExecutionError', `the authentication function "${functionName}" must return a user id (a non-empty string) or {id, name}`),
   /** choice: what a confirmation or reset function returned is not `{status: "success" | "pending" | "fail"}`. */
   badFunctionResult: (functionName: string | undefined) =>
     AppServicesError.badRequest('FunctionExecutionError', `the function "${functionName ?? '?'}" must return {status: "success" | "pending" | "fail"}`),

@@ -12,10 +12,12 @@ import type { Logger } from 'pino';
 import type { AppDefinition, AuthProvider, AuthProviderType } from '../app';
 import { type AdminKey, generateAdminKey } from './admin-key';
 import { authErrors } from './errors';
-import { secretsEqual } from './hashing';
+import { ApiKeyLogins } from './api-key-logins';
+import { secretsEqual, sha256 } from './hashing';
 import { Mailbox } from './mailbox';
 import { anonymousLogin } from './providers/anon-user';
 import { ApiKeys, type ApiKeyView, type NewApiKey } from './providers/api-key';
+import { customFunctionLogin } from './providers/custom-function';
 import { CustomJwtVerifier } from './providers/custom-token';
 import { EmailPassword } from './providers/local-userpass';
 import type { FunctionCaller, ProviderLogin } from './providers/provider';
@@ -34,7 +36,7 @@ export interface AuthServiceOptions {
   refreshTokenLifetimeSeconds?: number;
   /** The Admin API's key pair; one is generated when absent (see `adminKey`). */
   adminKey?: AdminKey;
-  /** Runs the app's functions (confirmation, reset, user creation); absent until a runtime exists. */
+  /** Runs the app's functions (confirmation, reset, user creation, custom-function logins). */
   callFunction?: FunctionCaller;
 }
 
@@ -80,6 +82,8 @@ export class AuthService {
   private readonly apiKeys: ApiKeys;
   private readonly emailPassword: EmailPassword;
   private readonly jwtVerifiers = new Map<string, CustomJwtVerifier>();
+  /** API key logins of the last second: the Data API authenticates every request (api-key-logins.ts). */
+  private readonly apiKeyLogins = new ApiKeyLogins();
   private callFunction: FunctionCaller | undefined;
 
   private constructor(
@@ -118,7 +122,7 @@ export class AuthService {
     return new AuthService(options.definition, store, options.client, options.logger, options);
   }
 
-  /** Plugs in (or removes) the function runtime: confirmation, reset and user creation functions. */
+  /** Plugs in (or removes) the function runtime: confirmation, reset, user creation and custom-function login functions. */
   setFunctionCaller(caller: FunctionCaller | undefined): void {
     this.callFunction = caller;
   }
@@ -184,7 +188,7 @@ export class AuthService {
   /** DELETE /auth/delete: the caller deletes itself. */
   async deleteSelf(accessToken: string): Promise<void> {
     const user = await this.activeUser(accessToken);
-    await this.users.delete(user._id);
+    await this.keysChanged(this.users.delete(user._id));
   }
 
   /** The API keys of the refresh token's user. */
@@ -195,9 +199,9 @@ export class AuthService {
       create: (name) => this.apiKeys.createUserKey(user, name),
       list: () => this.apiKeys.list(user),
       get: (keyId) => this.apiKeys.get(user, keyId),
-      enable: (keyId) => this.apiKeys.setDisabled(user, keyId, false),
-      disable: (keyId) => this.apiKeys.setDisabled(user, keyId, true),
-      delete: (keyId) => this.apiKeys.delete(user, keyId),
+      enable: (keyId) => this.keysChanged(this.apiKeys.setDisabled(user, keyId, false)),
+      disable: (keyId) => this.keysChanged(this.apiKeys.setDisabled(user, keyId, true)),
+      delete: (keyId) => this.keysChanged(this.apiKeys.delete(user, keyId)),
     };
   }
 
@@ -223,10 +227,18 @@ export class AuthService {
           : ['local-userpass', { username: credentials.email, password: credentials.password }];
     const provider = this.providerOfType(type);
     if (!provider) throw authErrors.providerNotFound(type);
-    const login = await this.verify(this.enabledProvider(provider.name), payload);
-    const user = await this.userFor(login, { create: options.createUserOnAuth });
-    if (!user) throw authErrors.noUserForCredentials();
-    if (user.disabled) throw authErrors.userDisabled();
+    const enabled = this.enabledProvider(provider.name);
+    const digest = 'apiKey' in credentials && typeof credentials.apiKey === 'string' ? sha256(credentials.apiKey) : undefined;
+    let user = digest === undefined ? undefined : this.apiKeyLogins.recall(digest);
+    if (!user) {
+      const generation = this.apiKeyLogins.begin();
+      const login = await this.verify(enabled, payload);
+      const found = await this.userFor(login, { create: options.createUserOnAuth });
+      if (!found) throw authErrors.noUserForCredentials();
+      if (found.disabled) throw authErrors.userDisabled();
+      if (digest !== undefined) this.apiKeyLogins.remember(digest, found, generation);
+      user = found;
+    }
     const customData = options.customData === false ? undefined : await this.users.customData(user._id.toHexString());
     return UserDirectory.toAppUser(user, customData);
   }
@@ -256,9 +268,9 @@ export class AuthService {
   readonly serverApiKeys = {
     list: (): Promise<ApiKeyView[]> => this.apiKeys.list('server'),
     get: (keyId: string): Promise<ApiKeyView> => this.apiKeys.get('server', keyId),
-    enable: (keyId: string): Promise<void> => this.apiKeys.setDisabled('server', keyId, false),
-    disable: (keyId: string): Promise<void> => this.apiKeys.setDisabled('server', keyId, true),
-    delete: (keyId: string): Promise<void> => this.apiKeys.delete('server', keyId),
+    enable: (keyId: string): Promise<void> => this.keysChanged(this.apiKeys.setDisabled('server', keyId, false)),
+    disable: (keyId: string): Promise<void> => this.keysChanged(this.apiKeys.setDisabled('server', keyId, true)),
+    delete: (keyId: string): Promise<void> => this.keysChanged(this.apiKeys.delete('server', keyId)),
   };
 
   /** An email/password user, confirmed, with its user made at once (Admin API `POST …/users`). */
@@ -279,12 +291,12 @@ export class AuthService {
   /** Disabling also ends the user's sessions, as App Services does (realm-core: disable_user_sessions). */
   async setUserDisabled(userId: string, disabled: boolean): Promise<void> {
     const user = await this.existingUser(userId);
-    await this.users.setDisabled(user._id, disabled);
+    await this.keysChanged(this.users.setDisabled(user._id, disabled));
     if (disabled) await this.tokens.endSessionsOf(user._id);
   }
 
   async deleteUser(userId: string): Promise<void> {
-    await this.users.delete((await this.existingUser(userId))._id);
+    await this.keysChanged(this.users.delete((await this.existingUser(userId))._id));
   }
 
   /** Ends every session of the user (Admin API `PUT …/users/<id>/logout`). */
@@ -317,11 +329,7 @@ export class AuthService {
     const provider = this.definition.authProviders.get(name);
     if (!provider) throw authErrors.providerNotFound(name);
     if (provider.disabled) throw authErrors.providerDisabled(name);
-    if (!provider.served) {
-      const reason =
-        provider.type === 'custom-function' ? 'custom-function logins run the app\'s authentication function, and no function runtime serves them' : `${provider.type} needs the identity provider's servers`;
-      throw authErrors.providerNotServed(name, reason);
-    }
+    if (!provider.served) throw authErrors.providerNotServed(name, `${provider.type} needs the identity provider's servers`);
     return provider;
   }
 
@@ -335,6 +343,8 @@ export class AuthService {
         return this.emailPassword.login(payload.username ?? payload.email, payload.password);
       case 'custom-token':
         return (this.jwtVerifiers.get(provider.name) as CustomJwtVerifier).login(payload.token ?? payload.key);
+      case 'custom-function':
+        return customFunctionLogin(provider, payload, this.callFunction);
       default:
         throw authErrors.providerNotServed(provider.name, 'the emulator has no implementation of this provider type');
     }
@@ -371,6 +381,15 @@ export class AuthService {
       await this.callFunction(name, [UserDirectory.toAppUser(user, undefined)]);
     } catch (error) {
       this.logger.warn({ err: error, function: name, userId: user._id.toHexString() }, `the user creation function "${name}" failed`);
+    }
+  }
+
+  /** A change to API keys or users: remembered API key logins are forgotten once it is done. */
+  private async keysChanged<T>(change: Promise<T>): Promise<T> {
+    try {
+      return await change;
+    } finally {
+      this.apiKeyLogins.forget();
     }
   }
 

@@ -8,6 +8,7 @@ import pino from 'pino';
 import { describeApp, formatProblem, formatSummary } from '../app';
 import { parseAdminKey } from '../auth';
 import { startEmulator } from '../index';
+import { checkDataDirectoryBackend } from '../mongo/connect';
 import { terminalProgress } from '../mongo/seed';
 import { gatherSecrets } from './secrets';
 
@@ -17,16 +18,23 @@ export interface ServeOptions {
   appId?: string;
   mongodb: string;
   mongodbPort?: number;
+  dataDir?: string;
   seed: string[];
   secrets?: string;
   secret: string[];
   /** `<public key>:<private key>` for the Admin API; generated and printed once when absent. */
   adminKey?: string;
+  /** Addresses and CIDR blocks, already checked by the command line parser. */
+  ipAccessList?: string[];
+  trustProxy?: string;
+  /** Milliseconds, already parsed by the command line parser. */
+  functionTimeout?: number;
   logLevel: string;
 }
 
 export async function runServe(appDirectory: string, options: ServeOptions): Promise<void> {
   const started = performance.now();
+  checkDataDirectoryBackend(options.mongodb, options.dataDir);
   const logger = pino({ level: options.logLevel }, pino.destination(2));
   if (options.host === '0.0.0.0' || options.host === '::') {
     process.stderr.write(
@@ -42,10 +50,15 @@ export async function runServe(appDirectory: string, options: ServeOptions): Pro
     appId: options.appId,
     mongodb: options.mongodb,
     mongodbPort: options.mongodbPort,
+    dataDirectory: options.dataDir,
     seed: options.seed,
     secrets,
     logger,
     adminKey,
+    ipAccessList: options.ipAccessList,
+    trustProxy: options.trustProxy,
+    functionTimeoutMs: options.functionTimeout,
+    warmFunctions: true,
     onSeedProgress: terminalProgress(process.stderr),
   });
 
@@ -57,6 +70,7 @@ export async function runServe(appDirectory: string, options: ServeOptions): Pro
     emulator.adminKeyGenerated
       ? `Admin API: ${emulator.url}/api/admin/v3.0, key ${emulator.adminKey.publicKey}:${emulator.adminKey.privateKey} (generated; shown once, pass --admin-key to keep one)`
       : `Admin API: ${emulator.url}/api/admin/v3.0, public key ${emulator.adminKey.publicKey}`,
+    `IP access list: ${emulator.accessList.list().map((entry) => entry.address).join(', ') || 'empty: every request to the app is refused'}`,
     formatSummary(describeApp(emulator.definition)),
   ];
   for (const result of emulator.seeded) {

@@ -43,11 +43,12 @@ export type CreateServiceForWorker = (
 ) => DataSourceService;
 
 /**
- * The factory module used when the runtime is not given one. Until the rules-aware service of
- * emulator/services/mongodb.ts is plugged in here, it is the driver-backed system-only service,
- * which refuses user callers with an explicit error.
+ * The factory module used when the runtime is not given one: the rules-aware service of
+ * emulator/services/mongodb.ts. SYSTEM_ONLY_SERVICE_MODULE is a driver-backed service without the
+ * rules engine, which refuses user callers with an explicit error.
  */
-export const DEFAULT_SERVICE_MODULE = path.join(__dirname, 'system-data-source');
+export const DEFAULT_SERVICE_MODULE = path.join(__dirname, 'rules-data-source');
+export const SYSTEM_ONLY_SERVICE_MODULE = path.join(__dirname, 'system-data-source');
 
 export function loadServiceFactory(module: string): CreateServiceForWorker {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -6,6 +6,7 @@
  *   const runtime = createFunctionRuntime({ definition, mongoUri, logger });
  *   await runtime.warm();     // optional: start the workers now rather than on the first calls
  *   const { result, resultEJSON, logs } = await runtime.call({ name: 'sum', args: [1, 2], user, origin: 'client' });
+ *   const { result, response } = await runtime.callEndpoint({ name, httpRequest, user, runAsSystem, request });
  *   await runtime.stop();
  *
  * Functions run in worker threads (pool.ts), each call in a fresh vm2 sandbox (sandbox.ts) with
@@ -18,14 +19,18 @@ export {
   DEFAULT_TIMEOUT_MS,
   type CallOrigin,
   type CanEvaluateContext,
+  type EndpointCall,
+  type EndpointCallResult,
+  type EndpointRequest,
   type FunctionCall,
   type FunctionCallResult,
   type FunctionRuntime,
   type FunctionRuntimeOptions,
+  type UserIdScriptCall,
 } from './runtime';
 export { FunctionError, MAX_CALL_DEPTH, type FunctionErrorCode } from './errors';
-export { runAsStep, scriptResultStep, userIdentity, type Identity, type RunAsStep } from './run-as';
-export { DEFAULT_SERVICE_MODULE, type CreateServiceForWorker, type DataSourceService, type ServiceCaller } from './data-sources';
+export { runAsStep, scriptAnswer, scriptResultStep, userIdentity, type Identity, type RunAsStep } from './run-as';
+export { DEFAULT_SERVICE_MODULE, SYSTEM_ONLY_SERVICE_MODULE, type CreateServiceForWorker, type DataSourceService, type ServiceCaller } from './data-sources';
 /** The EJSON conventions of arguments and results, for callers that read or write them as text. */
-export { decodeValue, encodeValue } from './transport';
+export { decodeValue, encodeValue, type EndpointResponse } from './transport';
 export { DependencyArchiveError } from './dependencies';

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { FunctionError, deserializeError, memoryLimitExceeded, serializeError, timeLimitExceeded } from './errors';
-import type { CallTask, FromWorker, HostRequest, ToWorker, WorkerInit } from './transport';
+import type { CallTask, EndpointResponse, FromWorker, HostRequest, ToWorker, WorkerInit } from './transport';
 
 export interface PoolOptions {
   size: number;
@@ -28,6 +28,8 @@ export interface PoolOptions {
 
 export interface PoolResult {
   resultEJSON: string;
+  /** What an endpoint function wrote to its response object. */
+  response?: EndpointResponse;
   logs: string[];
 }
 
@@ -191,7 +193,7 @@ export class WorkerPool {
         if (slot.job?.task.callId !== message.callId) return;
         const resultMessage = message;
         this.settle(slot, (job) => {
-          if (resultMessage.ok) job.resolve({ resultEJSON: resultMessage.resultEJSON, logs: finalLogs(job) });
+          if (resultMessage.ok) job.resolve({ resultEJSON: resultMessage.resultEJSON, response: resultMessage.response, logs: finalLogs(job) });
           else job.reject(deserializeError(resultMessage.error, finalLogs(job)));
         });
         this.pump();

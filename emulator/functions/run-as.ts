@@ -45,12 +45,17 @@ export function runAsStep(runAs: RunAs, caller: Identity): RunAsStep {
 
 /** What `run_as_user_id_script_source` returned, as the next step (never another script). */
 export function scriptResultStep(value: unknown, caller: Identity): Exclude<RunAsStep, { kind: 'run-script' }> {
-  if (typeof value === 'string' && value !== '') return { kind: 'lookup-user', userId: value };
+  const answer = scriptAnswer(value);
+  if (typeof answer === 'string') return { kind: 'lookup-user', userId: answer };
+  return { kind: 'identity', identity: { user: caller.user, runningAsSystem: true } };
+}
+
+/** A script's return value as what it means: a user id, or system; anything else is an error. */
+export function scriptAnswer(value: unknown): string | { runAsSystem: true } {
+  if (typeof value === 'string' && value !== '') return value;
   if (value !== null && typeof value === 'object') {
     const flags = value as { runAsSystem?: unknown; runAsSystemUser?: unknown };
-    if (flags.runAsSystem === true || flags.runAsSystemUser === true) {
-      return { kind: 'identity', identity: { user: caller.user, runningAsSystem: true } };
-    }
+    if (flags.runAsSystem === true || flags.runAsSystemUser === true) return { runAsSystem: true };
   }
   throw FunctionError.execution(
     `run_as_user_id_script_source must return a user id string or { runAsSystem: true }; it returned ${describe(value)}`,

@@ -5,6 +5,7 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Binary } from 'bson';
 import pino, { type Logger } from 'pino';
 import type { AppDefinition, RuleExpression } from '../app/definition';
 import type { AppUser } from '../auth/user';
@@ -12,8 +13,9 @@ import { NO_REQUEST, type RequestInfo } from '../http/request-info';
 import { DEFAULT_SERVICE_MODULE } from './data-sources';
 import { dependenciesDirectory } from './dependencies';
 import { FunctionError } from './errors';
-import { WorkerPool } from './pool';
-import { decodeValue, encodeValue, type HostRequest } from './transport';
+import { WorkerPool, type PoolResult } from './pool';
+import { scriptAnswer, type Identity } from './run-as';
+import { decodeValue, encodeValue, toWire, type CallTask, type EndpointResponse, type HostRequest } from './transport';
 
 /** App Services' limits (spec §9): 300 s per request, 350 MB per function. */
 export const DEFAULT_TIMEOUT_MS = 300_000;
@@ -79,9 +81,53 @@ export interface FunctionCallResult {
   logs: string[];
 }
 
+/** The `request` an HTTPS endpoint function receives as its first argument (spec §4.2). */
+export interface EndpointRequest {
+  /** The first value of each query parameter. */
+  query: Record<string, string>;
+  /** Header name → every value sent for it. */
+  headers: Record<string, string[]>;
+  /** The body's bytes (a BSON.Binary in the function); absent when the request has none. */
+  body?: Uint8Array;
+}
+
+/**
+ * An HTTPS endpoint's call. `user` and `runAsSystem` are who the function runs as: the endpoint
+ * already applied the function's run-as settings when it authenticated the request, so the
+ * runtime does not apply them again. Private functions may be called; `can_evaluate` applies.
+ */
+export interface EndpointCall {
+  name: string;
+  httpRequest: EndpointRequest;
+  user: AppUser;
+  runAsSystem: boolean;
+  request: RequestInfo;
+}
+
+export interface EndpointCallResult extends FunctionCallResult {
+  /** What the function wrote to its response object. */
+  response: EndpointResponse;
+}
+
+/** A `run_as_user_id_script_source` run for a request (Data API, endpoints). */
+export interface UserIdScriptCall {
+  source: string;
+  /** `context.user` of the script; SYSTEM_USER when the request has no user yet. */
+  user: AppUser;
+  request: RequestInfo;
+  args?: unknown[];
+}
+
 export interface FunctionRuntime {
   /** Runs a function; rejects with FunctionError (its `logs` hold the output up to the failure). */
   call(call: FunctionCall): Promise<FunctionCallResult>;
+  /** Runs an endpoint's function with `(request, response)`; resolves with what it wrote too. */
+  callEndpoint(call: EndpointCall): Promise<EndpointCallResult>;
+  /**
+   * Runs a run-as script as system and resolves to what it names: a user id, or system
+   * (`{ runAsSystem: true }`); anything else rejects with FunctionExecutionError.
+   */
+  runUserIdScript(call: UserIdScriptCall): Promise<string | { runAsSystem: true }>;
   /**
    * Starts every worker now and resolves when all are ready, so that the first calls do not wait
    * for a worker to start (a server calls it at start-up; workers otherwise start on demand).
@@ -127,30 +173,71 @@ class WorkerFunctionRuntime implements FunctionRuntime {
   }
 
   async call(call: FunctionCall): Promise<FunctionCallResult> {
-    const fn = this.options.definition.functions.get(call.name);
-    if (!fn || fn.missing || fn.source === undefined) throw FunctionError.notFound(call.name);
     const origin = call.origin ?? 'internal';
     const request = call.request ?? NO_REQUEST;
     const runningAsSystem = call.runAsSystem ?? call.user.type === 'system';
+    await this.admit(call.name, origin, { user: call.user, runAsSystem: runningAsSystem, request });
+    const { resultEJSON, logs } = await this.run(
+      { name: call.name, mode: 'function', applyRunAs: true, argsEJSON: encodeArguments(call.args ?? []), caller: wireCaller(call.user, runningAsSystem), request },
+      origin,
+    );
+    return { result: decodeValue(resultEJSON), resultEJSON, logs };
+  }
+
+  async callEndpoint(call: EndpointCall): Promise<EndpointCallResult> {
+    await this.admit(call.name, 'endpoint', call);
+    const { query, headers, body } = call.httpRequest;
+    const httpRequest = { query, headers, ...(body === undefined ? {} : { body: new Binary(body) }) };
+    const { resultEJSON, response, logs } = await this.run(
+      {
+        name: call.name,
+        mode: 'endpoint',
+        applyRunAs: false,
+        argsEJSON: encodeArguments([httpRequest]),
+        caller: wireCaller(call.user, call.runAsSystem),
+        request: call.request,
+      },
+      'endpoint',
+    );
+    return { result: decodeValue(resultEJSON), resultEJSON, logs, response: response ?? { headers: {} } };
+  }
+
+  async runUserIdScript(call: UserIdScriptCall): Promise<string | { runAsSystem: true }> {
+    const { resultEJSON } = await this.run(
+      {
+        name: 'run_as_user_id_script_source',
+        mode: 'user-id-script',
+        source: call.source,
+        applyRunAs: false,
+        argsEJSON: encodeArguments(call.args ?? []),
+        caller: wireCaller(call.user, true),
+        request: call.request,
+      },
+      'internal',
+    );
+    return scriptAnswer(decodeValue(resultEJSON));
+  }
+
+  /** What App Services checks before running anything: the function exists, the caller may call it. */
+  private async admit(name: string, origin: CallOrigin, caller: { user: AppUser; runAsSystem: boolean; request: RequestInfo }): Promise<void> {
+    const fn = this.options.definition.functions.get(name);
+    if (!fn || fn.missing || fn.source === undefined) throw FunctionError.notFound(name);
     if (origin === 'client' && fn.private) {
-      throw new FunctionError('NotCallable', `function '${call.name}' is private: it can be called by other functions, rules and endpoints, not by clients`);
+      throw new FunctionError('NotCallable', `function '${name}' is private: it can be called by other functions, rules and endpoints, not by clients`);
     }
-    if (origin !== 'internal' && !(await this.canEvaluate(call.name, fn.canEvaluate, { ...call, request }))) {
-      throw new FunctionError('NotCallable', `function '${call.name}' cannot be called: its can_evaluate expression is false for this request`);
+    if (origin !== 'internal' && !(await this.canEvaluate(name, fn.canEvaluate, caller))) {
+      throw new FunctionError('NotCallable', `function '${name}' cannot be called: its can_evaluate expression is false for this request`);
     }
-    let argsEJSON: string;
-    try {
-      argsEJSON = encodeValue(call.args ?? []);
-    } catch (error) {
-      throw FunctionError.execution(`the arguments cannot be serialized as EJSON: ${(error as Error).message}`);
-    }
+  }
+
+  private async run(task: Omit<CallTask, 'callId'>, origin: CallOrigin): Promise<PoolResult> {
     const started = Date.now();
     try {
-      const { resultEJSON, logs } = await this.pool.run({ name: call.name, argsEJSON, caller: { user: call.user, runningAsSystem }, request });
-      this.logger.debug({ function: call.name, origin, durationMs: Date.now() - started }, 'function call');
-      return { result: decodeValue(resultEJSON), resultEJSON, logs };
+      const result = await this.pool.run(task);
+      this.logger.debug({ function: task.name, origin, durationMs: Date.now() - started }, 'function call');
+      return result;
     } catch (error) {
-      this.logger.debug({ function: call.name, origin, durationMs: Date.now() - started, error: (error as Error).message }, 'function call failed');
+      this.logger.debug({ function: task.name, origin, durationMs: Date.now() - started, error: (error as Error).message }, 'function call failed');
       throw error;
     }
   }
@@ -163,7 +250,7 @@ class WorkerFunctionRuntime implements FunctionRuntime {
     return this.pool.stop();
   }
 
-  private async canEvaluate(name: string, expression: RuleExpression | undefined, call: FunctionCall & { request: RequestInfo }): Promise<boolean> {
+  private async canEvaluate(name: string, expression: RuleExpression | undefined, call: { user: AppUser; runAsSystem: boolean; request: RequestInfo }): Promise<boolean> {
     if (expression === undefined || expression === true) return true;
     if (expression === false) return false;
     if (Object.keys(expression).length === 0) return true;
@@ -187,8 +274,21 @@ class WorkerFunctionRuntime implements FunctionRuntime {
         if (!this.options.resolveUser) {
           throw new FunctionError('InternalServerError', 'run_as_user_id needs a user lookup, and this function runtime was created without one (resolveUser)');
         }
-        return this.options.resolveUser(request.userId);
+        return toWire(await this.options.resolveUser(request.userId));
       }
     }
+  }
+}
+
+/** Who a call runs as, ready for the message to the worker. */
+function wireCaller(user: AppUser, runningAsSystem: boolean): Identity {
+  return { user: toWire(user) as AppUser, runningAsSystem };
+}
+
+function encodeArguments(args: unknown[]): string {
+  try {
+    return encodeValue(args);
+  } catch (error) {
+    throw FunctionError.execution(`the arguments cannot be serialized as EJSON: ${(error as Error).message}`);
   }
 }

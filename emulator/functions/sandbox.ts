@@ -29,12 +29,13 @@ import { callDepthExceeded, FunctionError, MAX_CALL_DEPTH } from './errors';
 import { createBsonGlobal, createEjsonGlobal } from './globals/bson';
 import { createConsole } from './globals/console';
 import { createContext } from './globals/context';
+import { EndpointResponseBuilder } from './globals/endpoint-response';
 import { createUtilsGlobal } from './globals/utils';
 import { HOST_BUILTINS, processModule, rebuiltModules, requirePolicyJson, scopedFileSystem } from './modules';
 import { PRELUDE_SOURCE } from './prelude';
 import { runAsStep, scriptResultStep, userIdentity, type Identity, type RunAsStep } from './run-as';
 import { CallTimers } from './timers';
-import { decodeValue, encodeValue, type CallTask, type HostRequest } from './transport';
+import { decodeValue, encodeValue, fromWire, type CallTask, type EndpointResponse, type HostRequest } from './transport';
 
 const PREFIX = 'return (function (vmRequire) { return function (context, makeRequire) { return (function (exports, module, require, __filename, __dirname) {';
 const SUFFIX = '\n;return exports; })(undefined, undefined, makeRequire(vmRequire)); }; })(require);';
@@ -80,16 +81,25 @@ export class FunctionSandbox {
     });
   }
 
-  /** Runs one call; resolves to the canonical EJSON of its result. */
-  async run(task: CallTask, log: (line: string) => void): Promise<string> {
-    const fn = this.options.definition.functions.get(task.name);
-    if (!fn || fn.missing || fn.source === undefined) throw FunctionError.notFound(task.name);
+  /**
+   * Runs one call; resolves to the canonical EJSON of its result and, for an endpoint, what the
+   * function wrote to its response object.
+   */
+  async run(task: CallTask, log: (line: string) => void): Promise<{ resultEJSON: string; response?: EndpointResponse }> {
+    if (task.mode !== 'user-id-script') {
+      const fn = this.options.definition.functions.get(task.name);
+      if (!fn || fn.missing || fn.source === undefined) throw FunctionError.notFound(task.name);
+    }
     const call = new SandboxCall(this, task.request, log);
+    const caller: Identity = { user: fromWire<AppUser>(task.caller.user), runningAsSystem: task.caller.runningAsSystem };
     try {
-      const args = decodeValue(task.argsEJSON);
+      const decoded = decodeValue(task.argsEJSON);
+      const args = Array.isArray(decoded) ? decoded : [decoded];
+      const response = task.mode === 'endpoint' ? new EndpointResponseBuilder() : undefined;
       let result: unknown;
       try {
-        result = await call.invoke(task.name, Array.isArray(args) ? args : [args], task.caller, 0);
+        if (task.mode === 'user-id-script') result = await call.runAsScript(task.source ?? '', args, caller, 0);
+        else result = await call.invoke(task.name, response ? [...args, response.object] : args, caller, 0, task.applyRunAs);
       } catch (error) {
         throw FunctionError.execution(describeThrown(error));
       }
@@ -97,7 +107,7 @@ export class FunctionSandbox {
         throw FunctionError.execution('a function cannot return a cursor: call toArray() (or next()) on it and return the documents');
       }
       try {
-        return encodeValue(result);
+        return { resultEJSON: encodeValue(result), ...(response ? { response: response.result() } : {}) };
       } catch (error) {
         throw FunctionError.execution(`the function's return value cannot be serialized as EJSON: ${describeThrown(error)}`);
       }
@@ -161,11 +171,15 @@ class SandboxCall {
     this.timers.clearAll();
   }
 
-  /** Runs a function as its configuration says, given who calls it. */
-  invoke(name: string, args: unknown[], caller: Identity, depth: number): unknown {
+  /**
+   * Runs a function as its configuration says, given who calls it; with `applyRunAs` false, as
+   * `caller` itself (the caller applied the function's run-as settings already).
+   */
+  invoke(name: string, args: unknown[], caller: Identity, depth: number, applyRunAs = true): unknown {
     if (depth > MAX_CALL_DEPTH) throw callDepthExceeded();
     const fn = this.sandbox.options.definition.functions.get(name);
     if (!fn || fn.missing || fn.source === undefined) throw FunctionError.notFound(name);
+    if (!applyRunAs) return this.execute(fn, args, caller, depth);
     const step = runAsStep(fn.runAs, caller);
     // Synchronous when the identity is known, so execute() returns what the callee returns.
     if (step.kind === 'identity') return this.execute(fn, args, step.identity, depth);
@@ -176,7 +190,7 @@ class SandboxCall {
     let next: RunAsStep = step;
     if (next.kind === 'run-script') next = scriptResultStep(await this.runAsScript(next.source, args, caller, depth), caller);
     if (next.kind === 'identity') return next.identity;
-    const user = (await this.sandbox.options.hostRequest({ kind: 'resolve-user', userId: next.userId })) as AppUser | undefined;
+    const user = fromWire<AppUser | undefined>(await this.sandbox.options.hostRequest({ kind: 'resolve-user', userId: next.userId }));
     if (!user) throw FunctionError.execution(`the run-as user "${next.userId}" does not exist`);
     return userIdentity(user);
   }
@@ -186,7 +200,7 @@ class SandboxCall {
    * function expression. It gets the function's arguments, and runs as system with the caller as
    * `context.user`.
    */
-  private async runAsScript(source: string, args: unknown[], caller: Identity, depth: number): Promise<unknown> {
+  async runAsScript(source: string, args: unknown[], caller: Identity, depth: number): Promise<unknown> {
     const identity: Identity = { user: caller.user, runningAsSystem: true };
     const moduleForm = /\bexports\s*=/.test(source) ? source : `exports = (${source}\n);`;
     const exported = this.load(`script:${source}`, moduleForm, 'run_as_user_id_script_source', identity, depth);
@@ -251,7 +265,9 @@ function describeThrown(error: unknown): string {
     if (error !== null && typeof error === 'object' && 'message' in error) {
       const { name, message } = error as { name?: unknown; message?: unknown };
       const type = typeof name === 'string' ? name : 'Error';
-      return type === 'Error' || type === 'FunctionError' ? String(message) : `${type}: ${String(message)}`;
+      // The emulator's own errors (a rule's refusal from the mongodb service …) carry App
+      // Services' messages, which App Services reports without a type.
+      return type === 'Error' || type === 'FunctionError' || type === 'AppServicesError' ? String(message) : `${type}: ${String(message)}`;
     }
     return encodeValue(error);
   } catch {

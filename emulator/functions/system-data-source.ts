@@ -1,9 +1,8 @@
 /**
  * A system-only data source service on the driver: App Services' collection API (spec §5.3) for
- * callers that run as system, where rules do not apply. It is the default `serviceModule` until
- * the rules-aware service of emulator/services/mongodb.ts replaces it (data-sources.ts,
- * DEFAULT_SERVICE_MODULE); a function running as a user gets an explicit error rather than
- * unchecked access.
+ * callers that run as system, where rules do not apply, without loading the rules engine. The
+ * runtime uses it when given SYSTEM_ONLY_SERVICE_MODULE (data-sources.ts) as its `serviceModule`;
+ * a function running as a user gets an explicit error rather than unchecked access.
  */
 import type { AggregationCursor, Collection, Db, Document, FindCursor, MongoClient } from 'mongodb';
 import { isInternalDatabase } from '../mongo/internal';
@@ -187,5 +186,5 @@ class SystemCursor {
 }
 
 // Functions reach these prototypes through the objects they get; frozen, no call can change
-// them for the next one (a rules-aware service should do the same with its own classes).
+// them for the next one.
 for (const type of [SystemDataSource, SystemDatabase, SystemCollection, SystemCursor]) Object.freeze(type.prototype);

@@ -70,6 +70,20 @@ function plainNumbers(value: unknown): unknown {
   return value;
 }
 
+/**
+ * A value as plain data for a message, and back. Structured cloning keeps plain objects, arrays,
+ * strings and dates, but turns a BSON value into a plain object without its type (an ObjectId in
+ * a user's custom data would reach the function as `{i0, i1, …}`); through canonical EJSON every
+ * value keeps its type.
+ */
+export function toWire<T>(value: T): unknown {
+  return value === undefined ? undefined : JSON.parse(encodeValue(value));
+}
+
+export function fromWire<T>(value: unknown): T {
+  return (value === undefined ? undefined : decodeValue(JSON.stringify(value))) as T;
+}
+
 // ── Messages ────────────────────────────────────────────────────────────────────────────────
 
 /** What a worker is started with (structured-cloned into it). */
@@ -86,14 +100,42 @@ export interface WorkerInit {
   startedAt: string;
 }
 
+/**
+ * What a call runs: an app function; an HTTPS endpoint's function, which also gets a response
+ * object to write to (its arguments are `[request]`, the response is appended in the worker); or a
+ * `run_as_user_id_script_source`, which names the user a request runs as.
+ */
+export type CallMode = 'function' | 'endpoint' | 'user-id-script';
+
 /** One call, as the main thread hands it to a worker. */
 export interface CallTask {
   callId: number;
+  /** The function's name; for a user-id script, a label for messages. */
   name: string;
+  mode: CallMode;
+  /** The script's source, for mode `user-id-script`. */
+  source?: string;
+  /**
+   * false: `caller` already is the identity the function runs as, because whoever called applied
+   * the function's run-as settings (HTTPS endpoints authenticate before they call), so they must
+   * not be applied a second time (a run-as script would run twice).
+   */
+  applyRunAs: boolean;
   /** Canonical EJSON of the argument array. */
   argsEJSON: string;
+  /** The user as toWire() makes it (it may hold BSON values: custom data). */
   caller: Identity;
   request: RequestInfo;
+}
+
+/** What an endpoint function wrote to its response object (spec §4.2). */
+export interface EndpointResponse {
+  /** Set by setStatusCode; absent when the function never called it. */
+  statusCode?: number;
+  /** Header name as first written → its values, in order. */
+  headers: Record<string, string[]>;
+  /** Set by setBody (a string as UTF-8, a BSON.Binary as its bytes); absent when never called. */
+  body?: Uint8Array;
 }
 
 export type ToWorker =
@@ -109,5 +151,5 @@ export type FromWorker =
   | { type: 'ready' }
   | { type: 'log'; callId: number; line: string }
   | { type: 'host-request'; requestId: number; request: HostRequest }
-  | { type: 'result'; callId: number; ok: true; resultEJSON: string }
+  | { type: 'result'; callId: number; ok: true; resultEJSON: string; response?: EndpointResponse }
   | { type: 'result'; callId: number; ok: false; error: SerializedFunctionError };

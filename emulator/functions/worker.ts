@@ -49,8 +49,8 @@ async function runCall(task: CallTask): Promise<void> {
   const log = (line: string) => send({ type: 'log', callId: task.callId, line });
   currentCall = { callId: task.callId, log };
   try {
-    const resultEJSON = await sandbox.run(task, log);
-    send({ type: 'result', callId: task.callId, ok: true, resultEJSON });
+    const { resultEJSON, response } = await sandbox.run(task, log);
+    send({ type: 'result', callId: task.callId, ok: true, resultEJSON, ...(response ? { response } : {}) });
   } catch (error) {
     const failure = error instanceof FunctionError ? error : FunctionError.execution(String(error));
     send({ type: 'result', callId: task.callId, ok: false, error: serializeError(failure) });

@@ -13,7 +13,7 @@ export interface RequestInfo {
   httpUserAgent: string;
   /** The query string without its leading `?` (and, for endpoints, without the `secret` pair). */
   rawQueryString: string;
-  /** The full URL of an HTTPS endpoint or webhook; empty elsewhere. */
+  /** The route of an HTTPS endpoint (docs: "the route of the endpoint"), a legacy webhook's URL path; empty elsewhere. */
   webhookUrl: string;
   /** The service and action being called (`mongodb-atlas` / `find` …), when there is one. */
   service: string;

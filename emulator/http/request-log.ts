@@ -22,6 +22,8 @@ export interface RequestLogEntry {
   status?: number;
   durationMs?: number;
   error?: { error: string; error_code: string };
+  /** The app function the request ran (functions/call, an HTTPS endpoint) and its console output. */
+  function?: { name: string; logs: string[] };
 }
 
 export class RequestLog {
@@ -43,6 +45,11 @@ export class RequestLog {
   recordError(id: string, error: { message: string; errorCode: string }): void {
     const entry = this.entries.get(id);
     if (entry) entry.error = { error: error.message, error_code: error.errorCode };
+  }
+
+  recordFunction(id: string, name: string, logs: string[]): void {
+    const entry = this.entries.get(id);
+    if (entry) entry.function = { name, logs };
   }
 
   /** Express middleware: gives each request its id and logs one line when the response is sent. */

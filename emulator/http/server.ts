@@ -2,13 +2,17 @@
  * The emulator's HTTP server: the URL layout of App Services on one host.
  *
  *   /app/<app-id>/endpoint/...                  Data API and custom HTTPS endpoints
- *   /api/client/v2.0/app/<app-id>/...           the client API SDKs call (login, functions/call)
+ *   /api/client/v2.0/app/<app-id>/...           the client API SDKs call (login, functions/call),
+ *                                               and legacy incoming webhooks (…/service/<svc>/incoming_webhook/<name>)
  *   /api/client/v2.0/auth/...                   sessions and profiles (no app id in the path)
  *   /api/admin/v3.0/...                         the Admin API subset
  *   /_emulator/...                              the emulator's own routes (health, request log, mailbox)
  *
- * Middleware order: request id and log line, then the routes (each parses its own body: the Data
- * API verifies signatures over the raw bytes), then JSON 404s, then the one error handler.
+ * Middleware order: request id and log line; on the app's routes (`/app/<app-id>`, the client API)
+ * the IP access list and `allowed_request_origins`, never on the emulator's own routes or the
+ * Admin API (which manages the list); then the routes (each parses its own body: the Data API
+ * verifies signatures over the raw bytes), then JSON 404s, then the one error handler.
+ * The client address is the socket's, or X-Forwarded-For's when `trustProxy` trusts the proxy.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,10 +20,16 @@ import express, { Express, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { AppDefinition } from '../app';
 import type { AuthService } from '../auth';
+import type { FunctionRuntime } from '../functions';
 import type { ConnectedMongo } from '../mongo/connect';
 import { adminApiRouter, mailboxRouter } from './admin-api';
 import { clientApiRouter } from './client-api';
+import { dataApiRouter } from './data-api';
+import { customEndpointsRouter, incomingWebhooksRouter } from './endpoints';
 import { AppServicesError, errorHandler, notFound } from './errors';
+import { functionCallsRouter } from './function-calls';
+import { allowedOrigins, type IpAccessList } from './ip-access';
+import type { CallerDependencies } from './request-auth';
 import { RequestLog } from './request-log';
 
 export interface HttpContext {
@@ -29,6 +39,14 @@ export interface HttpContext {
   auth: AuthService;
   logger: Logger;
   startedAt: Date;
+  /** Who calls the Data API and custom endpoints: the app, auth, and the functions runtime's hooks. */
+  callers: CallerDependencies;
+  /** Runs the app's functions: functions/call, HTTPS endpoints. */
+  functions: FunctionRuntime;
+  /** The app's IP access list, checked on the app's routes. */
+  accessList: IpAccessList;
+  /** express's `trust proxy`: the proxies whose X-Forwarded-For names the client (addresses, CIDRs, `loopback`). */
+  trustProxy?: string;
 }
 
 /** Requests for another app than the one served get App Services' answer for an unknown app. */
@@ -46,6 +64,7 @@ export function createHttpApp(context: HttpContext): { app: Express; requestLog:
   const requestLog = new RequestLog();
   const app = express();
   app.disable('x-powered-by');
+  if (context.trustProxy !== undefined) app.set('trust proxy', context.trustProxy);
   app.use(requestLog.middleware(context.logger));
 
   app.get('/_emulator/health', async (_request, response) => {
@@ -75,10 +94,19 @@ export function createHttpApp(context: HttpContext): { app: Express; requestLog:
 
   app.use('/_emulator/mailbox', mailboxRouter(context.auth));
 
+  app.use(['/app/:appId', '/api/client/v2.0'], context.accessList.middleware(), allowedOrigins(context.definition.allowedRequestOrigins));
   app.use('/app/:appId', knownApp(context.appId));
+  app.use('/app/:appId/endpoint/data', dataApiRouter({ definition: context.definition, client: context.mongo.client, callers: context.callers }));
+  const endpoints = { definition: context.definition, functions: context.functions, callers: context.callers, requestLog };
+  app.use('/app/:appId/endpoint', customEndpointsRouter(endpoints));
   app.use('/api/client/v2.0/app/:appId', knownApp(context.appId));
   app.use('/api/client/v2.0', clientApiRouter(context.auth, context.definition));
-  app.use('/api/admin/v3.0', adminApiRouter(context.auth, context.definition));
+  app.use(
+    '/api/client/v2.0',
+    functionCallsRouter({ definition: context.definition, auth: context.auth, functions: context.functions, client: context.mongo.client, ruleFunctions: context.callers.ruleFunctions, requestLog }),
+    incomingWebhooksRouter(endpoints),
+  );
+  app.use('/api/admin/v3.0', adminApiRouter(context.auth, context.definition, context.accessList));
 
   app.use(notFound);
   app.use(errorHandler(context.logger, requestLog));

@@ -45,6 +45,12 @@ export interface MongoServiceOptions {
   functions?: RuleFunctionHook;
   /** Receives the explanation of every operation when it ends (costs nothing when absent). */
   explain?: (explanation: RulesExplanation) => void;
+  /**
+   * Documents come back with every value's BSON type kept (Int32, Double, Long, Binary), whatever
+   * the client promotes: what the Data API needs to answer canonical EJSON, where a Double 5.0 is
+   * not an Int32 5. Functions leave it off and get values as the driver shapes them.
+   */
+  exactValues?: boolean;
 }
 
 export interface ServiceDatabase {
@@ -85,6 +91,7 @@ export function createMongoService(options: MongoServiceOptions): MongoService {
     caller: options.caller,
     functions: options.functions,
     explain: options.explain,
+    exactValues: options.exactValues,
   });
   return {
     name: dataSource.name,

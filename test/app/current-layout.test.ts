@@ -59,7 +59,7 @@ describe('loading a realm_config.json app (current layout)', () => {
       ['api-key', 'api-key', false, true],
       ['local-userpass', 'local-userpass', false, true],
       ['custom-token', 'custom-token', false, true],
-      ['custom-function', 'custom-function', false, false],
+      ['custom-function', 'custom-function', false, true],
       ['oauth2-google', 'oauth2-google', true, false],
     ]);
     expect((app.authProviders.get('local-userpass') as EmailPasswordProvider).config).toEqual({
@@ -221,9 +221,8 @@ describe('loading a realm_config.json app (current layout)', () => {
     ]);
   });
 
-  it('lists what it does not serve: other auth providers, GraphQL, triggers — not Sync when only its dev-mode flag is exported', () => {
+  it('lists what it does not serve: GraphQL, triggers — not Sync when only its dev-mode flag is exported', () => {
     expect(app.notServed).toEqual([
-      { kind: 'auth-provider', name: 'custom-function', file: 'auth/providers.json', detail: undefined },
       { kind: 'graphql', name: 'GraphQL API', file: 'graphql/config.json', detail: undefined },
       { kind: 'trigger', name: 'onNewPost', file: 'triggers/onNewPost.json', detail: 'database trigger' },
     ]);

@@ -21,7 +21,7 @@ describe('describeApp', () => {
       location: 'US-OR',
       deploymentModel: 'LOCAL',
     });
-    expect(summary.authProviders).toContainEqual({ name: 'custom-function', type: 'custom-function', enabled: true, served: false });
+    expect(summary.authProviders).toContainEqual({ name: 'custom-function', type: 'custom-function', enabled: true, served: true });
     expect(summary.ruleNamespaces).toEqual([
       { dataSource: 'analytics', namespace: 'reports.daily', roles: ['servers'], filters: [], hasSchema: false },
       { dataSource: 'main-cluster', namespace: 'app.comments', roles: [], filters: [], hasSchema: true },

@@ -182,14 +182,32 @@ describe('providers the app has, has disabled, or the emulator does not serve', 
     expect(await refusal(context.auth.login('custom-function', { username: 'x' }))).toMatchObject({ status: 401, errorCode: 'InvalidSession', message: "authentication via 'custom-function' is unsupported" });
   });
 
-  it('says why an enabled custom-function provider cannot log anyone in', async () => {
+  it('refuses custom-function logins when no function runtime can run the authentication function', async () => {
     const enabled = await startAuth({ change: (definition) => withProvider<CustomFunctionProvider>(definition, 'custom-function', (p) => ({ ...p, disabled: false })) });
     try {
       expect(await refusal(enabled.auth.login('custom-function', { username: 'x' }))).toMatchObject({
         status: 501,
-        errorCode: 'AuthProviderNotFound',
-        message: expect.stringContaining('no function runtime serves them'),
+        errorCode: 'FunctionExecutionError',
+        message: 'the function "authenticate" cannot run: this emulator was started without a function runtime',
       });
+    } finally {
+      await enabled.close();
+    }
+  });
+
+  it('logs a custom-function user in with what the authentication function answers, without the SDK’s options', async () => {
+    const calls: unknown[][] = [];
+    const callFunction: FunctionCaller = async (name, args) => {
+      calls.push([name, ...args]);
+      if ((args[0] as { username: string }).username === 'nobody') throw Object.assign(new Error('no such user'), { code: 'FunctionExecutionError' });
+      return { id: `id-${(args[0] as { username: string }).username}`, name: 'Someone' };
+    };
+    const enabled = await startAuth({ callFunction, change: (definition) => withProvider<CustomFunctionProvider>(definition, 'custom-function', (p) => ({ ...p, disabled: false })) });
+    try {
+      const result = await enabled.auth.login('custom-function', { username: 'kim', provider: 'custom-function', options: { device: { platform: 'node' } } });
+      expect(calls).toEqual([['authenticate', { username: 'kim' }]]);
+      expect(result.user).toMatchObject({ data: { name: 'Someone' }, identities: [{ id: 'id-kim', provider_type: 'custom-function', provider_id: 'custom-function' }] });
+      expect(await refusal(enabled.auth.login('custom-function', { username: 'nobody' }))).toMatchObject({ status: 401, errorCode: 'AuthError', message: 'no such user' });
     } finally {
       await enabled.close();
     }

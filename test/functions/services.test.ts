@@ -1,6 +1,6 @@
 import { Long } from 'bson';
 import { SYSTEM_USER } from '../../emulator/auth/user';
-import { FunctionError, type FunctionRuntime } from '../../emulator/functions';
+import { FunctionError, SYSTEM_ONLY_SERVICE_MODULE, type FunctionRuntime } from '../../emulator/functions';
 import { openTestDatabase, type TestDatabase } from '../helpers/database';
 import { rejection, startRuntime, user } from './helpers';
 
@@ -39,8 +39,33 @@ describe('context.services.get', () => {
     expect(error.message).toMatch(/cannot return a cursor/);
   });
 
-  it('tells a user function plainly that the system-only service cannot serve it', async () => {
+  it('holds a user function to the rules (the rules-aware service is the default)', async () => {
     const error = await rejection<FunctionError>(runtime.call({ name: 'services/asUser', user: user() }));
+    expect(error.code).toBe('FunctionExecutionError');
+    expect(error.message).toBe("no rule exists for namespace 'any.items'");
+  });
+
+  it("lets no call change the service's collection or cursor methods for the next", async () => {
+    const name = `${database.db.databaseName}_tamper`;
+    await runtime.call({ name: 'services/roundTrip', args: [name], user: SYSTEM_USER });
+    // Whatever the attempt seems to do inside its own call, the next call sees the real methods.
+    await runtime.call({ name: 'services/tamperCollection', args: [name], user: SYSTEM_USER });
+    expect((await runtime.call({ name: 'services/afterTamper', args: [name], user: SYSTEM_USER })).result).toEqual({ count: 3, toArray: true });
+    await database.client.db(name).dropDatabase();
+  });
+});
+
+describe('the system-only service module', () => {
+  let systemOnly: FunctionRuntime;
+
+  beforeAll(async () => {
+    ({ runtime: systemOnly } = await startRuntime({ mongoUri: database.uri, serviceModule: SYSTEM_ONLY_SERVICE_MODULE }));
+  });
+
+  afterAll(() => systemOnly.stop());
+
+  it('tells a user function plainly that it cannot serve it', async () => {
+    const error = await rejection<FunctionError>(systemOnly.call({ name: 'services/asUser', user: user() }));
     expect(error.code).toBe('FunctionExecutionError');
     expect(error.message).toMatch(/cannot be used by a function running as a user/);
   });

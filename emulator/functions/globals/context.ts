@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { AppDefinition, AppMeta } from '../../app/definition';
 import type { RequestInfo } from '../../http/request-info';
 import type { Identity } from '../run-as';
+import { fromWire, toWire } from '../transport';
 import { createHttpClient } from './http';
 
 export interface ContextOptions {
@@ -30,7 +31,8 @@ export function createContext(options: ContextOptions): Record<string, unknown> 
       // Secret-linked values are already resolved to the secret's text by the app loader.
       get: (name: unknown) => structuredClone(definition.values.get(String(name))?.value),
     },
-    user: structuredClone(identity.user),
+    // A copy through EJSON: custom data may hold BSON values, which structuredClone would strip.
+    user: fromWire(toWire(identity.user)),
     request: structuredClone(options.request),
     services: { get: (name: unknown) => options.getService(String(name)) },
     functions: { execute: (name: unknown, ...args: unknown[]) => options.execute(String(name), args) },

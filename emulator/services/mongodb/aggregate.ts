@@ -96,5 +96,5 @@ export async function* aggregateUnderRules(op: RulesOperation, pipeline: Documen
   const readable: Document[] = [];
   for await (const batch of readableBatches(op, { session: request.session, exactValues: true })) readable.push(...batch);
   op.recorder?.note(`roles are judged per document: the pipeline runs on the ${readable.length} readable documents through $documents`);
-  yield* driverBatches(op.scope.client.db(database).aggregate([{ $documents: readable }, ...guarded], { session: request.session }));
+  yield* driverBatches(op.scope.client.db(database).aggregate([{ $documents: readable }, ...guarded], { session: request.session, ...op.scope.valueOptions }));
 }

@@ -8,6 +8,7 @@ import type { AppUser } from '../../auth/user';
 import type { RequestInfo } from '../../http/request-info';
 import { requestContext, type ExpressionContext, type RuleFunctionHook } from '../../rules/context';
 import type { ExplanationRecorder, RulesExplanation } from '../../rules/explanation';
+import { EXACT_VALUES } from './documents';
 
 export interface MongoServiceCaller {
   user: AppUser;
@@ -23,31 +24,38 @@ export interface ServiceScope {
   caller: MongoServiceCaller;
   functions?: RuleFunctionHook;
   explain?: (explanation: RulesExplanation) => void;
+  /** Documents keep every value's BSON type (Int32, Double, Long …) instead of the client's promotion. */
+  exactValues?: boolean;
   /** The request-level expression context, its `onFailure` reporting to `recorder`. */
   context(recorder: ExplanationRecorder | undefined): ExpressionContext;
   /** How the client hands documents to its callers (promoteValues …), for documents this service builds. */
   bsonOptions: BSONSerializeOptions;
+  /** Read options for reads the service sends itself (EXACT_VALUES with exactValues, else none). */
+  valueOptions: BSONSerializeOptions;
   /** The driver's handle of a collection, made once per client (they are stateless and costly to make). */
   collection(database: string, collection: string): Collection<Document>;
 }
 
 const handles = new WeakMap<MongoClient, Map<string, Collection<Document>>>();
 
-function collectionHandle(client: MongoClient, database: string, collection: string): Collection<Document> {
+function collectionHandle(client: MongoClient, database: string, collection: string, exact: boolean): Collection<Document> {
   let known = handles.get(client);
   if (!known) handles.set(client, (known = new Map()));
-  const key = `${database}.${collection}`;
+  const key = `${exact ? 'exact:' : ''}${database}.${collection}`;
   let handle = known.get(key);
-  if (!handle) known.set(key, (handle = client.db(database).collection<Document>(collection)));
+  if (!handle) known.set(key, (handle = client.db(database).collection<Document>(collection, exact ? EXACT_VALUES : undefined)));
   return handle;
 }
 
-export function createScope(options: Omit<ServiceScope, 'context' | 'bsonOptions' | 'collection'>): ServiceScope {
+export function createScope(options: Omit<ServiceScope, 'context' | 'bsonOptions' | 'valueOptions' | 'collection'>): ServiceScope {
   let base: ExpressionContext | undefined;
+  const exact = options.exactValues === true;
+  const valueOptions = exact ? EXACT_VALUES : {};
   return {
     ...options,
-    bsonOptions: options.client.bsonOptions,
-    collection: (database, collection) => collectionHandle(options.client, database, collection),
+    bsonOptions: { ...options.client.bsonOptions, ...valueOptions },
+    valueOptions,
+    collection: (database, collection) => collectionHandle(options.client, database, collection, exact),
     context(recorder) {
       base ??= requestContext({
         definition: options.definition,

@@ -78,7 +78,8 @@ async function settleUpdate(op: RulesOperation, query: Document, request: Update
       return { status: 'unchanged', before, after };
     }
     const written = await op.collection.replaceOne(unchangedSince(before), after, { session: request.session });
-    if (written.matchedCount === 1) {
+    // Number(): a handle that keeps exact values (exactValues) reads the reply's counts as Int32s too.
+    if (Number(written.matchedCount) === 1) {
       op.record({ id: before._id, role: role ?? null, outcome: 'updated' });
       return { status: 'updated', before, after };
     }
@@ -163,7 +164,7 @@ export async function deleteUnderRules(op: RulesOperation, request: DeleteReques
         break;
       }
       const deleted = await op.collection.deleteOne(unchangedSince(before), { session: request.session });
-      if (deleted.deletedCount === 1) {
+      if (Number(deleted.deletedCount) === 1) {
         op.record({ id: before._id, role: role!.name, outcome: 'deleted' });
         outcome.deletedCount++;
         if (!request.many) outcome.deleted = before;
