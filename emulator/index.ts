@@ -3,15 +3,16 @@
  * database, seeds it, and serves the app over HTTP. The CLI's `serve` is a thin layer over it;
  * tests use it directly (its `app` is the express app, for supertest).
  */
-import type { Express } from 'express';
+import type http from 'node:http';
+import { performance } from 'node:perf_hooks';
 import pino, { Logger } from 'pino';
 import { AppDefinition, formatProblem, loadApp, Problem } from './app';
-import { type AdminKey, AuthService } from './auth';
+import { type AppStack, buildAppStack, type StackFoundation } from './app-stack';
+import type { AdminKey, AuthService } from './auth';
 import type { FunctionRuntime } from './functions';
-import { createAppFunctions } from './functions/app-runtime';
 import { IpAccessList } from './http/ip-access';
-import type { CallerDependencies } from './http/request-auth';
-import { createHttpApp, listen } from './http/server';
+import { RequestLog } from './http/request-log';
+import { listen } from './http/server';
 import { connectMongo, ConnectedMongo } from './mongo/connect';
 import { seed, SeedProgress, SeedResult } from './mongo/seed';
 
@@ -66,23 +67,41 @@ export interface Emulator {
   /** The Data API v1 base URL: `${url}/app/<app id>/endpoint/data/v1`. */
   dataApiUrl: string;
   mongoUri: string;
-  /** The express app, for supertest. */
-  app: Express;
-  definition: AppDefinition;
-  /** Warnings and information found while loading the app (errors stop start-up). */
-  problems: Problem[];
+  /**
+   * The request handler, for supertest: it hands each request to the express app of the version
+   * being served, so it stays valid across reloads.
+   */
+  app: http.RequestListener;
+  /** The version of the app being served (a reload replaces it). */
+  readonly definition: AppDefinition;
+  /** Warnings and information found while loading the version being served (errors stop start-up). */
+  readonly problems: Problem[];
   mongo: ConnectedMongo;
   seeded: SeedResult[];
   /** Users, sessions, API keys, the mailbox: who is calling. */
-  auth: AuthService;
+  readonly auth: AuthService;
   /** The Admin API's key pair (given, or generated: then `adminKeyGenerated`). */
   adminKey: AdminKey;
   adminKeyGenerated: boolean;
   /** The app's IP access list (also managed through the Admin API's security/access_list). */
   accessList: IpAccessList;
   /** The app's functions: `functions.call({ name, args, user })` runs one as the harness wants. */
-  functions: FunctionRuntime;
+  readonly functions: FunctionRuntime;
+  /** Recent requests: what they asked, how they ended, the functions they ran and their output. */
+  requestLog: RequestLog;
+  /**
+   * Reads the app directory again and serves the new version: functions, rules, providers,
+   * endpoints, values. Data, users and sessions are kept. A directory with errors changes nothing:
+   * the last good version keeps serving and `ok: false` carries the problems.
+   */
+  reload(): Promise<ReloadResult>;
   stop(): Promise<void>;
+}
+
+export interface ReloadResult {
+  ok: boolean;
+  problems: Problem[];
+  durationMs: number;
 }
 
 /** The app directory has errors; `problems` lists every one. */
@@ -94,67 +113,122 @@ export class AppLoadError extends Error {
   }
 }
 
+async function loadServable(options: EmulatorOptions): Promise<{ definition?: AppDefinition; problems: Problem[] }> {
+  const loaded = await loadApp(options.app, { secrets: options.secrets, appId: options.appId });
+  const failed = !loaded.app || loaded.problems.some((problem) => problem.severity === 'error');
+  return { definition: failed ? undefined : loaded.app, problems: loaded.problems };
+}
+
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const logger = options.logger ?? pino({ level: 'silent' });
-  const loaded = await loadApp(options.app, { secrets: options.secrets, appId: options.appId });
-  if (!loaded.app || loaded.problems.some((problem) => problem.severity === 'error')) throw new AppLoadError(loaded.problems);
-  const definition = loaded.app;
-  const appId = definition.meta.appId;
+  const first = await loadServable(options);
+  if (!first.definition) throw new AppLoadError(first.problems);
+  const appId = first.definition.meta.appId;
 
   const mongo = await connectMongo({ mongodb: options.mongodb, port: options.mongodbPort, dataDirectory: options.dataDirectory, logger });
   let accessList: IpAccessList | undefined;
-  let functions: FunctionRuntime | undefined;
+  let stack: AppStack | undefined;
   try {
     const seeded: SeedResult[] = [];
     for (const spec of options.seed ?? []) {
       seeded.push(await seed(mongo.client, spec, { onProgress: options.onSeedProgress }));
     }
-    const auth = await AuthService.create({
-      definition,
-      client: mongo.client,
+    accessList = await IpAccessList.open(mongo.client, appId, logger, options.ipAccessList);
+    const foundation: StackFoundation = {
+      appId,
+      mongo,
       logger,
+      requestLog: new RequestLog(),
+      accessList,
+      startedAt: new Date(),
       adminKey: options.adminKey,
       accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds,
       refreshTokenLifetimeSeconds: options.refreshTokenLifetimeSeconds,
-    });
-    const appFunctions = createAppFunctions({ definition, mongoUri: mongo.uri, timeoutMs: options.functionTimeoutMs, workers: options.functionWorkers, logger, auth });
-    const runtime = appFunctions.runtime;
-    functions = runtime;
-    auth.setFunctionCaller(appFunctions.callFunction);
-    const openedList = await IpAccessList.open(mongo.client, appId, logger, options.ipAccessList);
-    accessList = openedList;
-    const callers: CallerDependencies = { definition, auth, runUserIdScript: appFunctions.runUserIdScript, ruleFunctions: appFunctions.ruleFunctions };
-    const { app } = createHttpApp({ appId, definition, mongo, auth, logger, startedAt: new Date(), callers, functions: runtime, accessList, trustProxy: options.trustProxy });
-    const listening = await listen(app, options.port ?? 0, options.host ?? '127.0.0.1');
-    // Workers take a few hundred milliseconds each to start: in the background, after serving began.
-    if (options.warmFunctions && definition.functions.size > 0) {
-      runtime.warm().catch((error: Error) => logger.warn({ err: error }, 'the function workers could not be started ahead of the first call'));
-    }
+      functionTimeoutMs: options.functionTimeoutMs,
+      functionWorkers: options.functionWorkers,
+      trustProxy: options.trustProxy,
+    };
+    stack = await buildAppStack(first.definition, foundation);
+    const adminKeyGenerated = stack.auth.adminKeyGenerated;
+    // A reload keeps the key pair, generated or not: tokens and scripts made with it stay valid.
+    foundation.adminKey = stack.auth.adminKey;
+    let serving: AppStack = stack;
+    let problems = first.problems;
+    const warm = (runtime: FunctionRuntime, definition: AppDefinition) => {
+      // Workers take a few hundred milliseconds each to start: in the background, after serving began.
+      if (options.warmFunctions && definition.functions.size > 0) {
+        runtime.warm().catch((error: Error) => logger.warn({ err: error }, 'the function workers could not be started ahead of the first call'));
+      }
+    };
+    const handler: http.RequestListener = (request, response) => serving.app(request, response);
+    const listening = await listen(handler, options.port ?? 0, options.host ?? '127.0.0.1');
+    warm(serving.functions, serving.definition);
+
+    let reloading: Promise<ReloadResult> = Promise.resolve({ ok: true, problems, durationMs: 0 });
+    const reloadOnce = async (): Promise<ReloadResult> => {
+      const started = performance.now();
+      const next = await loadServable(options);
+      const durationMs = () => Math.round(performance.now() - started);
+      if (!next.definition) return { ok: false, problems: next.problems, durationMs: durationMs() };
+      if (next.definition.meta.appId !== appId) {
+        const problem: Problem = {
+          severity: 'error',
+          file: 'root_config.json',
+          message: `the app id changed from ${appId} to ${next.definition.meta.appId}: restart to serve another app`,
+        };
+        return { ok: false, problems: [problem], durationMs: durationMs() };
+      }
+      const built = await buildAppStack(next.definition, foundation);
+      const previous = serving;
+      serving = built;
+      problems = next.problems;
+      warm(built.functions, built.definition);
+      // Calls already running on the old workers finish first: stop() waits for them.
+      previous.stop().catch((error: Error) => logger.warn({ err: error }, 'the previous version\'s function workers did not stop cleanly'));
+      return { ok: true, problems: next.problems, durationMs: durationMs() };
+    };
+
+    const openedList = accessList;
     return {
       url: listening.url,
       appId,
       dataApiUrl: `${listening.url}/app/${appId}/endpoint/data/v1`,
       mongoUri: mongo.uri,
-      app,
-      definition,
-      problems: loaded.problems,
+      app: handler,
+      get definition() {
+        return serving.definition;
+      },
+      get problems() {
+        return problems;
+      },
       mongo,
       seeded,
-      auth,
-      adminKey: auth.adminKey,
-      adminKeyGenerated: auth.adminKeyGenerated,
+      get auth() {
+        return serving.auth;
+      },
+      adminKey: foundation.adminKey,
+      adminKeyGenerated,
       accessList: openedList,
-      functions: runtime,
+      get functions() {
+        return serving.functions;
+      },
+      requestLog: foundation.requestLog,
+      reload() {
+        // One reload at a time, in the order asked: a burst of file changes ends on the last version.
+        reloading = reloading.then(reloadOnce, reloadOnce);
+        return reloading;
+      },
       async stop() {
+        await reloading.catch(() => undefined);
         openedList.close();
         await listening.close();
-        await runtime.stop();
+        await serving.stop();
         await mongo.stop();
       },
     };
   } catch (error) {
     accessList?.close();
-    await functions?.stop();
+    await stack?.stop();
     await mongo.stop();
     throw error;
   }

@@ -47,6 +47,8 @@ export interface HttpContext {
   accessList: IpAccessList;
   /** express's `trust proxy`: the proxies whose X-Forwarded-For names the client (addresses, CIDRs, `loopback`). */
   trustProxy?: string;
+  /** The log error bodies link to; the emulator's, so it outlives a hot reload's new express app. */
+  requestLog?: RequestLog;
 }
 
 /** Requests for another app than the one served get App Services' answer for an unknown app. */
@@ -61,7 +63,7 @@ function knownApp(appId: string): RequestHandler {
 }
 
 export function createHttpApp(context: HttpContext): { app: Express; requestLog: RequestLog } {
-  const requestLog = new RequestLog();
+  const requestLog = context.requestLog ?? new RequestLog();
   const app = express();
   app.disable('x-powered-by');
   if (context.trustProxy !== undefined) app.set('trust proxy', context.trustProxy);
@@ -120,7 +122,7 @@ export interface ListeningServer {
 }
 
 /** Listens, and closes cleanly: no new connections, open keep-alive connections dropped. */
-export async function listen(app: Express, port: number, host: string): Promise<ListeningServer> {
+export async function listen(app: http.RequestListener, port: number, host: string): Promise<ListeningServer> {
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
