@@ -1,4 +1,5 @@
 /** `npm run bench`: every benchmark, each printing ratios against a baseline measured beside it. */
+import { runDataApiBenchmark } from './data-api';
 import { runEngineBenchmark } from './engine';
 import { runFunctionsBenchmark } from './functions';
 import { runStartupBenchmark } from './startup';
@@ -6,8 +7,9 @@ import { runStartupBenchmark } from './startup';
 async function main(): Promise<void> {
   const startup = await runStartupBenchmark();
   const engine = await runEngineBenchmark();
+  const dataApi = await runDataApiBenchmark();
   const functions = await runFunctionsBenchmark();
-  process.exit(startup && engine && functions ? 0 : 1);
+  process.exit(startup && engine && dataApi && functions ? 0 : 1);
 }
 
 main().catch((error) => {
