@@ -14,7 +14,7 @@ import { messageOf, SeedError } from './errors';
 import { openInput, readFailure } from './input';
 import type { SeedWriter } from './writer';
 
-interface CollectionFiles {
+export interface CollectionFiles {
   data?: { path: string; kind: 'bson' | 'json' };
   metadata?: string;
 }
@@ -48,7 +48,7 @@ function collectionFiles(directory: string, entries: Dirent[]): Map<string, Coll
   return collections;
 }
 
-async function readMetadata(path: string): Promise<Document> {
+export async function readMetadata(path: string): Promise<Document> {
   const { stream, gzip, close } = await openInput(path);
   const chunks: Buffer[] = [];
   try {
@@ -97,6 +97,12 @@ async function* jsonDocuments(path: string): AsyncGenerator<Document> {
   }
 }
 
+/** A collection's documents, streamed from its .json or .bson file (none when it has only metadata). */
+export async function* collectionDocuments(files: CollectionFiles): AsyncGenerator<Document> {
+  if (!files.data) return;
+  yield* files.data.kind === 'bson' ? bsonDocuments(files.data.path) : jsonDocuments(files.data.path);
+}
+
 async function seedCollection(writer: SeedWriter, database: string, name: string, files: CollectionFiles): Promise<void> {
   const metadata = files.metadata ? await readMetadata(files.metadata) : {};
   const origin = files.data?.path ?? (files.metadata as string);
@@ -107,11 +113,8 @@ async function seedCollection(writer: SeedWriter, database: string, name: string
   const indexes = Array.isArray(metadata.indexes) ? (metadata.indexes as Document[]).filter((index) => index.name !== '_id_') : [];
   const collection = typeof metadata.collectionName === 'string' ? metadata.collectionName : name;
   const target = await writer.open({ database, collection, origin, options, indexes });
-  if (files.data) {
-    const documents = files.data.kind === 'bson' ? bsonDocuments(files.data.path) : jsonDocuments(files.data.path);
-    for await (const document of documents) {
-      if (target.push(document)) await target.flush();
-    }
+  for await (const document of collectionDocuments(files)) {
+    if (target.push(document)) await target.flush();
   }
   await target.close();
 }
@@ -125,23 +128,29 @@ async function list(directory: string): Promise<Dirent[]> {
 }
 
 /**
- * Database folders win over files beside them: a full dump keeps its oplog (--oplog) and, in
+ * The databases of a dump or export directory, each with its collections' files; empty when it holds
+ * none. Database folders win over files beside them: a full dump keeps its oplog (--oplog) and, in
  * recent tools, a prelude.json at the top, which are not collections. Only a folder without
  * database folders is read as one database's dump.
  */
-export async function seedDirectory(root: string, writer: SeedWriter): Promise<void> {
+export async function listDumpDirectory(root: string): Promise<[string, Map<string, CollectionFiles>][]> {
   const entries = await list(root);
   const databases: [string, Map<string, CollectionFiles>][] = [];
   for (const entry of entries) {
     if (!entry.isDirectory()) continue;
     const directory = join(root, entry.name);
     const collections = collectionFiles(directory, await list(directory));
-    if (collections.size > 0) databases.push([entry.name, collections]);
+    if (collections.size > 0) databases.push([unescapeName(entry.name), collections]);
   }
   if (databases.length === 0) {
     const direct = collectionFiles(root, entries);
     if (direct.size > 0) databases.push([basename(root), direct]);
   }
+  return databases;
+}
+
+export async function seedDirectory(root: string, writer: SeedWriter): Promise<void> {
+  const databases = await listDumpDirectory(root);
   if (databases.length === 0) {
     throw new SeedError(`${root} holds no data to seed: expected <database>/<collection>.json or .bson files (mongoexport or mongodump output), or <collection>.bson/.json files directly inside a database's folder`);
   }
