@@ -319,6 +319,14 @@ export class AuthService {
     return { sub: claims.sub, exp: claims.exp, iat: claims.iat, iss: claims.iss, domain_id: claims.baas_domain_id, device_id: claims.baas_device_id };
   }
 
+  /**
+   * After users or keys were changed behind this service's back (`DELETE /_emulator/data?users=true`):
+   * API key logins it remembers (api-key-logins.ts) must not outlive the users they name.
+   */
+  forgetRememberedLogins(): void {
+    this.apiKeyLogins.forget();
+  }
+
   // ── internals ──
 
   private providerOfType(type: AuthProviderType): AuthProvider | undefined {

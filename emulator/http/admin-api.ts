@@ -18,7 +18,7 @@
  * mailbox (`/_emulator/mailbox`), which holds password-reset tokens: an admin access token as
  * Bearer, or the key pair as HTTP Basic credentials (`curl -u <public>:<private>`).
  */
-import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
 import type { AppDefinition } from '../app';
 import type { AuthService } from '../auth';
 import { authErrors } from '../auth/errors';
@@ -194,7 +194,23 @@ export function adminApiRouter(auth: AuthService, definition: AppDefinition, acc
  */
 export function mailboxRouter(auth: AuthService): Router {
   const router = Router();
-  router.use(async (request, _response, next) => {
+  router.use(requireAdmin(auth));
+  router.get('/', async (request, response) => {
+    const to = typeof request.query.to === 'string' ? request.query.to : undefined;
+    response.json(await auth.mailbox.list({ to }));
+  });
+  router.delete('/', async (_request, response) => {
+    response.json({ deleted: await auth.mailbox.clear() });
+  });
+  return router;
+}
+
+/**
+ * The emulator's admin-only routes (the mailbox, `/_emulator/data` …): an admin access token as
+ * Bearer, or the key pair as HTTP Basic credentials (`curl -u <public>:<private>`).
+ */
+export function requireAdmin(auth: AuthService): RequestHandler {
+  return async (request, _response, next) => {
     const basic = /^Basic\s+(\S+)\s*$/i.exec(request.get('authorization') ?? '');
     if (basic) {
       const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
@@ -204,13 +220,5 @@ export function mailboxRouter(auth: AuthService): Router {
       await auth.verifyAdminAccessToken(requireBearerToken(request));
     }
     next();
-  });
-  router.get('/', async (request, response) => {
-    const to = typeof request.query.to === 'string' ? request.query.to : undefined;
-    response.json(await auth.mailbox.list({ to }));
-  });
-  router.delete('/', async (_request, response) => {
-    response.json({ deleted: await auth.mailbox.clear() });
-  });
-  return router;
+  };
 }
