@@ -5,15 +5,17 @@
  * outlive it: they belong to the emulator, so a hot reload builds a new stack over them and keeps
  * every user, session, key and document.
  */
+import type http from 'node:http';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { AppDefinition } from './app';
 import { type AdminKey, AuthService } from './auth';
-import type { FunctionRuntime } from './functions';
+import { DEFAULT_TIMEOUT_MS, type FunctionRuntime } from './functions';
 import { createAppFunctions } from './functions/app-runtime';
 import type { IpAccessList } from './http/ip-access';
 import type { CallerDependencies } from './http/request-auth';
 import type { RequestLog } from './http/request-log';
+import type { SeedResult } from './mongo/seed';
 import { createHttpApp } from './http/server';
 import type { ConnectedMongo } from './mongo/connect';
 
@@ -31,6 +33,8 @@ export interface StackFoundation {
   functionTimeoutMs?: number;
   functionWorkers?: number;
   trustProxy?: string;
+  /** Seeds again with the emulator's seed specs (`DELETE /_emulator/data?reseed=true`). */
+  reseed?: () => Promise<SeedResult[]>;
 }
 
 export interface AppStack {
@@ -39,9 +43,20 @@ export interface AppStack {
   functions: FunctionRuntime;
   callers: CallerDependencies;
   app: Express;
-  /** Stops the function workers; the database and the socket are the emulator's to close. */
+  /** Hands a request to `app`, counting it until its response closes (what `retire` waits for). */
+  serve: http.RequestListener;
+  /**
+   * Ends a version that is no longer served without failing what it began: the requests it was
+   * serving finish, then the function calls still running (each bounded by the time limit), then
+   * its workers stop. Past the time limit plus a grace period, whatever still runs fails.
+   */
+  retire(): Promise<void>;
+  /** Stops the function workers now (calls in flight fail); the database and the socket are the emulator's to close. */
   stop(): Promise<void>;
 }
+
+/** Beyond the function time limit, how long a retiring version waits for requests that are not running a function. */
+const RETIRE_GRACE_MS = 5_000;
 
 export async function buildAppStack(definition: AppDefinition, foundation: StackFoundation): Promise<AppStack> {
   const { mongo, logger } = foundation;
@@ -80,6 +95,40 @@ export async function buildAppStack(definition: AppDefinition, foundation: Stack
     accessList: foundation.accessList,
     trustProxy: foundation.trustProxy,
     requestLog: foundation.requestLog,
+    reseed: foundation.reseed,
   });
-  return { definition, auth, functions: appFunctions.runtime, callers, app, stop: () => appFunctions.runtime.stop() };
+  const runtime = appFunctions.runtime;
+  let inFlight = 0;
+  const idleWaiters: Array<() => void> = [];
+  const serve: http.RequestListener = (request, response) => {
+    inFlight++;
+    // 'close' comes once the response is sent or its connection is gone, whichever happens.
+    response.once('close', () => {
+      if (--inFlight === 0) for (const waiter of idleWaiters.splice(0)) waiter();
+    });
+    app(request, response);
+  };
+  const requestsEnded = () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve)));
+  let stopped: Promise<void> | undefined;
+  let stopAsked = () => {};
+  const stopSignal = new Promise<void>((resolve) => (stopAsked = resolve));
+  const stop = () => {
+    stopAsked();
+    return (stopped ??= runtime.stop());
+  };
+  const retire = async () => {
+    let deadline: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => {
+      deadline = setTimeout(resolve, (foundation.functionTimeoutMs ?? DEFAULT_TIMEOUT_MS) + RETIRE_GRACE_MS);
+      deadline.unref();
+    });
+    const drained = (async () => {
+      await requestsEnded();
+      await runtime.drain();
+    })();
+    await Promise.race([drained, limit, stopSignal]);
+    clearTimeout(deadline);
+    await stop();
+  };
+  return { definition, auth, functions: runtime, callers, app, serve, retire, stop };
 }

@@ -13,6 +13,7 @@ import type { FunctionRuntime } from './functions';
 import { IpAccessList } from './http/ip-access';
 import { RequestLog } from './http/request-log';
 import { listen } from './http/server';
+import { connectHarness, type Harness } from './harness';
 import { connectMongo, ConnectedMongo } from './mongo/connect';
 import { seed, SeedProgress, SeedResult } from './mongo/seed';
 
@@ -60,7 +61,11 @@ export interface EmulatorOptions {
   trustProxy?: string;
 }
 
-export interface Emulator {
+/**
+ * A running emulator, with the test harness's helpers (harness/): createUser, loginAs, reset,
+ * explain, logs … over its own HTTP routes, exactly as `connectEmulator()` gives them to another process.
+ */
+export interface Emulator extends Harness {
   /** The base URL, e.g. http://127.0.0.1:8080 */
   url: string;
   appId: string;
@@ -91,8 +96,9 @@ export interface Emulator {
   requestLog: RequestLog;
   /**
    * Reads the app directory again and serves the new version: functions, rules, providers,
-   * endpoints, values. Data, users and sessions are kept. A directory with errors changes nothing:
-   * the last good version keeps serving and `ok: false` carries the problems.
+   * endpoints, values. Data, users and sessions are kept, and requests already running finish on
+   * the version they began on (its function workers stop once they are done). A directory with
+   * errors changes nothing: the last good version keeps serving and `ok: false` carries the problems.
    */
   reload(): Promise<ReloadResult>;
   stop(): Promise<void>;
@@ -129,10 +135,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   let accessList: IpAccessList | undefined;
   let stack: AppStack | undefined;
   try {
-    const seeded: SeedResult[] = [];
-    for (const spec of options.seed ?? []) {
-      seeded.push(await seed(mongo.client, spec, { onProgress: options.onSeedProgress }));
-    }
+    // Reseeding between tests (`reset({ reseed: true })`) shows no progress: it is quick and repeated.
+    const seedAll = async (onProgress?: (progress: SeedProgress) => void) => {
+      const results: SeedResult[] = [];
+      for (const spec of options.seed ?? []) results.push(await seed(mongo.client, spec, { onProgress }));
+      return results;
+    };
+    const seeded = await seedAll(options.onSeedProgress);
     accessList = await IpAccessList.open(mongo.client, appId, logger, options.ipAccessList);
     const foundation: StackFoundation = {
       appId,
@@ -147,6 +156,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       functionTimeoutMs: options.functionTimeoutMs,
       functionWorkers: options.functionWorkers,
       trustProxy: options.trustProxy,
+      reseed: () => seedAll(),
     };
     stack = await buildAppStack(first.definition, foundation);
     const adminKeyGenerated = stack.auth.adminKeyGenerated;
@@ -160,36 +170,58 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         runtime.warm().catch((error: Error) => logger.warn({ err: error }, 'the function workers could not be started ahead of the first call'));
       }
     };
-    const handler: http.RequestListener = (request, response) => serving.app(request, response);
+    const handler: http.RequestListener = (request, response) => serving.serve(request, response);
+    /** Versions replaced by a reload, finishing what they began (AppStack.retire). */
+    const retiring = new Set<AppStack>();
     const listening = await listen(handler, options.port ?? 0, options.host ?? '127.0.0.1');
     warm(serving.functions, serving.definition);
 
     let reloading: Promise<ReloadResult> = Promise.resolve({ ok: true, problems, durationMs: 0 });
     const reloadOnce = async (): Promise<ReloadResult> => {
       const started = performance.now();
-      const next = await loadServable(options);
       const durationMs = () => Math.round(performance.now() - started);
+      let next: Awaited<ReturnType<typeof loadServable>>;
+      try {
+        next = await loadServable(options);
+      } catch (error) {
+        const problem: Problem = { severity: 'error', message: `the app directory could not be read: ${(error as Error).message}` };
+        return { ok: false, problems: [problem], durationMs: durationMs() };
+      }
       if (!next.definition) return { ok: false, problems: next.problems, durationMs: durationMs() };
       if (next.definition.meta.appId !== appId) {
         const problem: Problem = {
           severity: 'error',
-          file: 'root_config.json',
+          file: next.definition.meta.rootFile,
           message: `the app id changed from ${appId} to ${next.definition.meta.appId}: restart to serve another app`,
         };
         return { ok: false, problems: [problem], durationMs: durationMs() };
       }
-      const built = await buildAppStack(next.definition, foundation);
+      let built: AppStack;
+      try {
+        built = await buildAppStack(next.definition, foundation);
+      } catch (error) {
+        // The database failing (say) while the new version is built: the last good version keeps serving.
+        const problem: Problem = { severity: 'error', message: `the new version could not be started: ${(error as Error).message}` };
+        return { ok: false, problems: [...next.problems, problem], durationMs: durationMs() };
+      }
       const previous = serving;
       serving = built;
       problems = next.problems;
       warm(built.functions, built.definition);
-      // Calls already running on the old workers finish first: stop() waits for them.
-      previous.stop().catch((error: Error) => logger.warn({ err: error }, 'the previous version\'s function workers did not stop cleanly'));
+      // New requests go to the new version; the old one finishes the requests and calls it began.
+      retiring.add(previous);
+      previous
+        .retire()
+        .catch((error: Error) => logger.warn({ err: error }, "the previous version's function workers did not stop cleanly"))
+        .finally(() => retiring.delete(previous));
       return { ok: true, problems: next.problems, durationMs: durationMs() };
     };
 
     const openedList = accessList;
+    const harness = connectHarness({ url: listening.url, appId, mongoUri: mongo.uri, adminKey: foundation.adminKey as AdminKey });
     return {
+      // The harness's methods are closures over its connection: copied, they work on their own.
+      ...harness,
       url: listening.url,
       appId,
       dataApiUrl: `${listening.url}/app/${appId}/endpoint/data/v1`,
@@ -220,9 +252,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       },
       async stop() {
         await reloading.catch(() => undefined);
+        await harness.close();
         openedList.close();
         await listening.close();
-        await serving.stop();
+        await Promise.all([serving, ...retiring].map((version) => version.stop()));
         await mongo.stop();
       },
     };
@@ -241,3 +274,20 @@ export type { SeedProgress, SeedResult } from './mongo/seed';
 export type { FunctionCall, FunctionCallResult, FunctionRuntime } from './functions';
 export { FunctionError } from './functions';
 export { SYSTEM_USER } from './auth/user';
+export { connectEmulator, connectHarness, decodeEjson, HarnessAssertionError, HarnessRequestError } from './harness';
+export type {
+  AppClient,
+  DataApiActionName,
+  EndpointAnswer,
+  EndpointInit,
+  ExplainResult,
+  Harness,
+  HarnessConnection,
+  LogEntry,
+  LoginSpec,
+  LogsOptions,
+  ResetOptions,
+  ResetResult,
+  TestUser,
+  UserSpec,
+} from './harness';

@@ -4,23 +4,22 @@
  * cleanly on SIGINT/SIGTERM. With `--data-dir` the data survives restarts, and any kill: a write is
  * acknowledged once it is on disk.
  */
-import pino from 'pino';
 import { DataDirectoryError } from '../mongo/embedded/store/durability/data-directory';
 import { EmbeddedMongoServer } from '../mongo/embedded/server';
+import { createLogger, type LogFormat } from './logger';
 
 export interface MongodOptions {
   port: number;
   host: string;
   logLevel: string;
+  logFormat: LogFormat;
   dataDir?: string;
 }
 
 export async function runMongod(options: MongodOptions): Promise<void> {
-  const logger = pino({ level: options.logLevel }, pino.destination(2));
+  const logger = createLogger(options.logLevel, options.logFormat);
   if (options.host === '0.0.0.0' || options.host === '::') {
-    process.stderr.write(
-      `warning: binding to ${options.host} exposes the engine to your network, and it has no authentication\n`,
-    );
+    logger.warn(`binding to ${options.host} exposes the engine to your network, and it has no authentication`);
   }
   const server = new EmbeddedMongoServer({ port: options.port, host: options.host, logger, dataDirectory: options.dataDir });
   try {
@@ -37,7 +36,6 @@ export async function runMongod(options: MongodOptions): Promise<void> {
       `data directory ${options.dataDir}: ${loaded.documents} documents in ${loaded.collections} collections, loaded in ${Math.round(loaded.milliseconds)} ms\n`,
     );
   }
-  process.stdout.write(`${server.uri}\n`);
   const stop = (signal: string) => {
     logger.info(`${signal}: stopping`);
     server.stop().then(
@@ -45,6 +43,8 @@ export async function runMongod(options: MongodOptions): Promise<void> {
       () => process.exit(1),
     );
   };
+  // Before the URI: whoever reads it may signal at once, and the data directory needs a clean stop.
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  process.stdout.write(`${server.uri}\n`);
 }

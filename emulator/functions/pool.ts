@@ -60,6 +60,8 @@ export class WorkerPool {
   private readonly queue: Job[] = [];
   private nextCallId = 1;
   private stopped = false;
+  /** drain() callers, told when no call is running or waiting. */
+  private readonly idleWaiters: Array<() => void> = [];
   /** warm() callers, told when every worker is ready (or that one could not start). */
   private warmWaiters: Array<{ resolve(): void; reject(error: FunctionError): void }> = [];
 
@@ -94,6 +96,22 @@ export class WorkerPool {
     return this.slots.filter((slot) => !slot.ending).length;
   }
 
+  /**
+   * Resolves once no call is running or waiting. Each call is bounded by the time limit, so a
+   * drain ends; a hot reload waits for it before it stops the previous version's workers.
+   */
+  drain(): Promise<void> {
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.notifyIdle();
+    });
+  }
+
+  private notifyIdle(): void {
+    if (this.queue.length > 0 || this.slots.some((slot) => slot.job)) return;
+    for (const waiter of this.idleWaiters.splice(0)) waiter();
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     this.notifyWarm();
@@ -110,6 +128,7 @@ export class WorkerPool {
         clearTimeout(force);
       }),
     );
+    for (const waiter of this.idleWaiters.splice(0)) waiter();
   }
 
   private pump(): void {
@@ -146,6 +165,7 @@ export class WorkerPool {
     slot.job = undefined;
     slot.timer = undefined;
     if (job) finish(job);
+    if (job) queueMicrotask(() => this.notifyIdle());
   }
 
   private spawn(): void {
@@ -211,6 +231,7 @@ export class WorkerPool {
       this.options.logger.error({ err: failure }, 'a function worker could not start');
       for (const waiter of this.warmWaiters.splice(0)) waiter.reject(error);
       if (this.workerCount === 0) for (const job of this.queue.splice(0)) job.reject(error);
+      this.notifyIdle();
       return;
     }
     this.settle(slot, (job) => {

@@ -133,6 +133,8 @@ export interface FunctionRuntime {
    * for a worker to start (a server calls it at start-up; workers otherwise start on demand).
    */
   warm(): Promise<void>;
+  /** Resolves once no call is running or waiting (each is bounded by the time limit). */
+  drain(): Promise<void>;
   /** Ends every worker; calls in flight fail. */
   stop(): Promise<void>;
 }
@@ -244,6 +246,10 @@ class WorkerFunctionRuntime implements FunctionRuntime {
 
   warm(): Promise<void> {
     return this.pool.warm();
+  }
+
+  drain(): Promise<void> {
+    return this.pool.drain();
   }
 
   stop(): Promise<void> {

@@ -20,6 +20,7 @@ import express, { type Request, Router } from 'express';
 import type { AppDefinition } from '../app';
 import type { AuthService } from '../auth';
 import { bearerToken, requireBearerToken } from './bearer';
+import { recordCaller } from './request-log';
 
 /** Custom JWTs may be up to 1,000,000 characters (docs: custom-jwt). */
 const BODY_LIMIT = '2mb';
@@ -47,6 +48,7 @@ export function clientApiRouter(auth: AuthService, definition: AppDefinition): R
       linkTo: linking ? requireBearerToken(request) : undefined,
       device: (body.options as { device?: unknown } | undefined)?.device,
     });
+    recordCaller(request, result.user);
     response.json({ access_token: result.accessToken, refresh_token: result.refreshToken, user_id: result.user.id, device_id: result.deviceId });
   });
 
@@ -92,6 +94,7 @@ export function clientApiRouter(auth: AuthService, definition: AppDefinition): R
 
   router.post('/auth/session', async (request, response) => {
     const { accessToken, userId } = await auth.refreshAccessToken(requireBearerToken(request));
+    request.callerId = userId;
     response.status(201).json({ access_token: accessToken, user_id: userId });
   });
 

@@ -29,7 +29,7 @@ import { fromOperationError } from './data-api/errors';
 import { AppServicesError } from './errors';
 import { fromFunctionError } from './function-errors';
 import { requestInfo } from './request-info';
-import type { RequestLog } from './request-log';
+import { recordCaller, type RequestLog } from './request-log';
 import { callServiceOperation } from './service-calls';
 
 /** App Services' limit on an incoming request (spec §5.4). */
@@ -60,6 +60,7 @@ export function functionCallsRouter(deps: FunctionCallsDependencies): Router {
 
   router.post('/app/:appId/functions/call', body, async (request, response) => {
     const user = await deps.auth.userFromAccessToken(requireBearerToken(request));
+    recordCaller(request, user);
     const call = callBody(request.body);
     const answer = call.service === undefined ? await callFunction(deps, request, user, call) : await callService(deps, request, user, call.service, call);
     response.status(200).type('application/json').send(answer);
@@ -91,6 +92,7 @@ async function callService(deps: FunctionCallsDependencies, request: Request, us
     dataSourceName: name,
     caller: { user, runAsSystem: false, request: requestInfo(request, { service: name, action: call.name }) },
     functions: deps.ruleFunctions,
+    explain: request.explainRules,
     // Answers are canonical EJSON: a Double 5.0 must not come back as an Int32 5.
     exactValues: true,
   });

@@ -22,6 +22,7 @@ import { compileRule, requestContext, type RuleFunctionHook } from '../rules';
 import { bearerToken } from './bearer';
 import { AppServicesError } from './errors';
 import type { RequestInfo } from './request-info';
+import { recordCaller } from './request-log';
 
 export interface CallerSettings {
   runAs: RunAs;
@@ -152,6 +153,7 @@ export async function resolveCaller(
 ): Promise<Caller> {
   validate(request, rawBody, settings.validation, settings.what);
   const caller = await authenticate(request, info, settings, deps);
+  recordCaller(request, caller.user, caller.runAsSystem);
   if (settings.canEvaluate !== undefined) {
     const check = compiledCanEvaluate(settings);
     const allowed = await check(requestContext({ definition: deps.definition, user: caller.user, request: info, functions: deps.ruleFunctions }));

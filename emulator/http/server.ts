@@ -6,7 +6,8 @@
  *                                               and legacy incoming webhooks (…/service/<svc>/incoming_webhook/<name>)
  *   /api/client/v2.0/auth/...                   sessions and profiles (no app id in the path)
  *   /api/admin/v3.0/...                         the Admin API subset
- *   /_emulator/...                              the emulator's own routes (health, request log, mailbox)
+ *   /_emulator/...                              the emulator's own routes (health, request log, mailbox,
+ *                                               the test harness's: data reset, JWTs, explain)
  *
  * Middleware order: request id and log line; on the app's routes (`/app/<app-id>`, the client API)
  * the IP access list and `allowed_request_origins`, never on the emulator's own routes or the
@@ -22,9 +23,11 @@ import type { AppDefinition } from '../app';
 import type { AuthService } from '../auth';
 import type { FunctionRuntime } from '../functions';
 import type { ConnectedMongo } from '../mongo/connect';
+import type { SeedResult } from '../mongo/seed';
 import { adminApiRouter, mailboxRouter } from './admin-api';
 import { clientApiRouter } from './client-api';
 import { dataApiRouter } from './data-api';
+import { emulatorApiRouter } from './emulator-api';
 import { customEndpointsRouter, incomingWebhooksRouter } from './endpoints';
 import { AppServicesError, errorHandler, notFound } from './errors';
 import { functionCallsRouter } from './function-calls';
@@ -49,6 +52,8 @@ export interface HttpContext {
   trustProxy?: string;
   /** The log error bodies link to; the emulator's, so it outlives a hot reload's new express app. */
   requestLog?: RequestLog;
+  /** Seeds the database again with the emulator's seed specs: `DELETE /_emulator/data?reseed=true`. */
+  reseed?: () => Promise<SeedResult[]>;
 }
 
 /** Requests for another app than the one served get App Services' answer for an unknown app. */
@@ -95,6 +100,18 @@ export function createHttpApp(context: HttpContext): { app: Express; requestLog:
   });
 
   app.use('/_emulator/mailbox', mailboxRouter(context.auth));
+  app.use(
+    '/_emulator',
+    emulatorApiRouter({
+      appId: context.appId,
+      definition: context.definition,
+      client: context.mongo.client,
+      auth: context.auth,
+      requestLog,
+      ruleFunctions: context.callers.ruleFunctions,
+      reseed: context.reseed,
+    }),
+  );
 
   app.use(['/app/:appId', '/api/client/v2.0'], context.accessList.middleware(), allowedOrigins(context.definition.allowedRequestOrigins));
   app.use('/app/:appId', knownApp(context.appId));

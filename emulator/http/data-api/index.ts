@@ -81,6 +81,7 @@ export function dataApiRouter(context: DataApiContext): Router {
       dataSourceName: dataSource,
       caller: { ...caller, request: { ...caller.request, service: dataSource } },
       functions: context.callers.ruleFunctions,
+      explain: request.explainRules,
       exactValues: true,
     });
 
