@@ -2,6 +2,8 @@
 import { runDataApiBenchmark } from './data-api';
 import { runEngineBenchmark } from './engine';
 import { runFunctionsBenchmark } from './functions';
+import { runHarnessBenchmark } from './harness';
+import { runJestBenchmark } from './jest';
 import { runStartupBenchmark } from './startup';
 
 async function main(): Promise<void> {
@@ -9,7 +11,9 @@ async function main(): Promise<void> {
   const engine = await runEngineBenchmark();
   const dataApi = await runDataApiBenchmark();
   const functions = await runFunctionsBenchmark();
-  process.exit(startup && engine && dataApi && functions ? 0 : 1);
+  const harness = await runHarnessBenchmark();
+  const jest = await runJestBenchmark();
+  process.exit(startup && engine && dataApi && functions && harness && jest ? 0 : 1);
 }
 
 main().catch((error) => {

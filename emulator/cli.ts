@@ -50,10 +50,39 @@ function duration(value: string): number {
   return Math.round(milliseconds);
 }
 
+/** `--log-format pretty|json`. */
+function logFormat(value: string): string {
+  const { LOG_FORMATS } = require('./cli/logger') as typeof import('./cli/logger');
+  if (!(LOG_FORMATS as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${LOG_FORMATS.join(', ')}`);
+  return value;
+}
+
 function portNumber(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
   return port;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** The options of `serve`, shared with `exec`, which starts the same emulator around a command. */
+function addServeOptions(command: Command, defaults: { port: number; logLevel: string }): Command {
+  return command
+    .option('-p, --port <port>', 'HTTP port (0 picks a free port)', portNumber, defaults.port)
+    .option('--host <host>', 'address to bind to', '127.0.0.1')
+    .option('--app-id <id>', 'serve under this client app id instead of the exported one')
+    .option('--mongodb <backend>', 'embedded, memory-server, or a mongodb:// / mongodb+srv:// URI', 'embedded')
+    .option('--mongodb-port <port>', 'port of the embedded engine or memory-server mongod (default: a free port)', portNumber)
+    .option('--data-dir <dir>', "keep the embedded engine's data (and the internal database) here across restarts")
+    .option('--seed <spec>', 'load data: sample_training[:small], a dump directory or a mongodump archive (repeatable)', collect, [])
+    .option('--secrets <file>', 'a JSON file of secret name → value')
+    .option('--secret <name=value>', 'a secret value (repeatable); also read from APP_SECRET_<name>', collect, [])
+    .option('--admin-key <public:private>', 'the Admin API key pair (default: one generated and printed at start-up)', adminKeyPair)
+    .option('--ip-access-list <cidr,...>', 'the IP access list, replacing the stored one (default: the stored list; a new app allows 0.0.0.0/0 and ::/0)', accessListEntries)
+    .option('--trust-proxy <addresses>', 'proxies whose X-Forwarded-For names the client: addresses, CIDR blocks, loopback (default: none)', trustedProxies)
+    .option('--function-timeout <duration>', 'time limit of one function call, in seconds or with a unit (500ms); App Services: 300', duration)
+    .option('--log-level <level>', 'pino log level (error, warn, info, debug)', defaults.logLevel)
+    .option('--log-format <format>', 'log lines on stderr: pretty (readable) or json (pino JSON lines)', logFormat, 'pretty');
 }
 
 export function buildProgram(): Command {
@@ -69,35 +98,39 @@ export function buildProgram(): Command {
     .option('--host <host>', 'address to bind to', '127.0.0.1')
     .option('--data-dir <dir>', 'keep the data in this directory across restarts (default: in memory only)')
     .option('--log-level <level>', 'pino log level (error, warn, info, debug)', 'warn')
+    .option('--log-format <format>', 'log lines on stderr: pretty (readable) or json (pino JSON lines)', logFormat, 'pretty')
     .action(async (options: import('./cli/mongod').MongodOptions) => {
       const { runMongod } = require('./cli/mongod') as typeof import('./cli/mongod');
       await runMongod(options);
     });
 
-  const collect = (value: string, previous: string[]) => [...previous, value];
-
-  program
-    .command('serve')
-    .description('serve an exported App Services app: Data API, HTTPS endpoints, auth, rules, functions')
-    .argument('<appDir>', 'the app directory (exported with realm-cli pull, appservices pull or the UI)')
-    .option('-p, --port <port>', 'HTTP port (0 picks a free port)', portNumber, 8080)
-    .option('--host <host>', 'address to bind to', '127.0.0.1')
-    .option('--app-id <id>', 'serve under this client app id instead of the exported one')
-    .option('--mongodb <backend>', 'embedded, memory-server, or a mongodb:// / mongodb+srv:// URI', 'embedded')
-    .option('--mongodb-port <port>', 'port of the embedded engine or memory-server mongod (default: a free port)', portNumber)
-    .option('--data-dir <dir>', "keep the embedded engine's data (and the internal database) here across restarts")
-    .option('--seed <spec>', 'load data: sample_training[:small], a dump directory or a mongodump archive (repeatable)', collect, [])
-    .option('--secrets <file>', 'a JSON file of secret name → value')
-    .option('--secret <name=value>', 'a secret value (repeatable); also read from APP_SECRET_<name>', collect, [])
-    .option('--admin-key <public:private>', 'the Admin API key pair (default: one generated and printed at start-up)', adminKeyPair)
-    .option('--ip-access-list <cidr,...>', 'the IP access list, replacing the stored one (default: the stored list; a new app allows 0.0.0.0/0 and ::/0)', accessListEntries)
-    .option('--trust-proxy <addresses>', 'proxies whose X-Forwarded-For names the client: addresses, CIDR blocks, loopback (default: none)', trustedProxies)
-    .option('--function-timeout <duration>', 'time limit of one function call, in seconds or with a unit (500ms); App Services: 300', duration)
-    .option('--log-level <level>', 'pino log level (error, warn, info, debug)', 'info')
+  addServeOptions(
+    program
+      .command('serve')
+      .description('serve an exported App Services app: Data API, HTTPS endpoints, auth, rules, functions')
+      .argument('<appDir>', 'the app directory (exported with realm-cli pull, appservices pull or the UI)'),
+    { port: 8080, logLevel: 'info' },
+  )
+    .option('--watch', 'reload functions, rules, auth providers, endpoints and values when the app directory changes')
     .action(async (appDirectory: string, options: import('./cli/serve').ServeOptions) => {
       const { runServe } = require('./cli/serve') as typeof import('./cli/serve');
       await runServe(appDirectory, options);
     });
+
+  // A free port by default: the command reads the URLs from its environment, and CI jobs run side by side.
+  addServeOptions(
+    program
+      .command('exec')
+      .description('serve an app, run a command with APP_SERVICES_URL, DATA_API_URL and MONGODB_URI set, stop, and exit with its code')
+      .usage('<appDir> [serve options] -- <command> [args...]')
+      .argument('<appDir>', 'the app directory')
+      .argument('<command...>', 'the command and its arguments, after --'),
+    { port: 0, logLevel: 'warn' },
+  ).action(async (appDirectory: string, command: string[], options: import('./cli/serve').ServeOptions) => {
+    const { runExec } = require('./cli/exec') as typeof import('./cli/exec');
+    // Exit now: the command's code is the answer, whatever the emulator left behind while stopping.
+    process.exit(await runExec(appDirectory, command, options));
+  });
 
   program
     .command('validate')
@@ -109,6 +142,39 @@ export function buildProgram(): Command {
     .action(async (appDirectory: string, options: import('./cli/validate').ValidateOptions) => {
       const { runValidate } = require('./cli/validate') as typeof import('./cli/validate');
       process.exitCode = await runValidate(appDirectory, options);
+    });
+
+  program
+    .command('export')
+    .description('write the app\'s data as canonical Extended JSON, one file per collection with its indexes (readable by import and serve --seed)')
+    .argument('<dir>', 'a new or empty directory')
+    .option('--mongodb <uri>', 'read from this MongoDB: a running server\'s (serve prints it), Atlas, any mongodb:// URI')
+    .option('--data-dir <dir>', 'read a stopped server\'s data directory')
+    .option('--db <name>', 'export only this database (repeatable; default: every app database)', collect, [])
+    .option('--include-users', 'also export the emulator\'s users, API keys, sessions and access list (secrets: password hashes, the token signing key)')
+    .option('--app-id <id>', 'with --include-users: only this app\'s users (default: every app\'s found)')
+    .action(async (directory: string, options: import('./cli/export').ExportCommandOptions) => {
+      const { runExport } = require('./cli/export') as typeof import('./cli/export');
+      process.exitCode = await runExport(directory, options);
+    });
+
+  program
+    .command('import')
+    .description('load an export (or mongoexport / mongodump output) into a MongoDB or a data directory')
+    .argument('<dir>', 'the directory export wrote')
+    .option('--mongodb <uri>', 'write to this MongoDB: a running server\'s (serve prints it), Atlas, any mongodb:// URI')
+    .option('--data-dir <dir>', 'write to a stopped server\'s data directory (created if new)')
+    .option('--db <name>', 'import only this database of the export (repeatable)', collect, [])
+    .option('--include-users', 'also import the emulator\'s users, API keys, sessions and access list found in the export')
+    .option('--app-id <id>', 'with --include-users: import the users as this app\'s')
+    .option('--drop', 'drop each collection of the export before loading it')
+    .option('--mode <mode>', 'insert: a document whose _id is already there is an error; upsert: it is replaced', (value: string) => {
+      if (value !== 'insert' && value !== 'upsert') throw new InvalidArgumentError('must be insert or upsert');
+      return value;
+    }, 'insert')
+    .action(async (directory: string, options: import('./cli/import').ImportCommandOptions) => {
+      const { runImport } = require('./cli/import') as typeof import('./cli/import');
+      process.exitCode = await runImport(directory, options);
     });
 
   return program;

@@ -4,12 +4,13 @@
  * The summary goes to stdout; logs and seeding progress go to stderr.
  */
 import { performance } from 'node:perf_hooks';
-import pino from 'pino';
 import { describeApp, formatProblem, formatSummary } from '../app';
 import { parseAdminKey } from '../auth';
-import { startEmulator } from '../index';
+import { type EmulatorOptions, startEmulator } from '../index';
 import { checkDataDirectoryBackend } from '../mongo/connect';
 import { terminalProgress } from '../mongo/seed';
+import { createLogger, type LogFormat } from './logger';
+import { reloadOnChange } from './reload-on-change';
 import { gatherSecrets } from './secrets';
 
 export interface ServeOptions {
@@ -30,20 +31,15 @@ export interface ServeOptions {
   /** Milliseconds, already parsed by the command line parser. */
   functionTimeout?: number;
   logLevel: string;
+  logFormat: LogFormat;
+  /** Reload the app when its directory changes (serve only). */
+  watch?: boolean;
 }
 
-export async function runServe(appDirectory: string, options: ServeOptions): Promise<void> {
-  const started = performance.now();
+/** The command line's options as `startEmulator`'s, for `serve` and `exec` alike. */
+export function emulatorOptions(appDirectory: string, options: ServeOptions): EmulatorOptions {
   checkDataDirectoryBackend(options.mongodb, options.dataDir);
-  const logger = pino({ level: options.logLevel }, pino.destination(2));
-  if (options.host === '0.0.0.0' || options.host === '::') {
-    process.stderr.write(
-      `warning: binding to ${options.host} serves the app to your whole network; the emulator is meant for development\n`,
-    );
-  }
-  const secrets = gatherSecrets({ secretsFile: options.secrets, secret: options.secret });
-  const adminKey = options.adminKey === undefined ? undefined : parseAdminKey(options.adminKey);
-  const emulator = await startEmulator({
+  return {
     app: appDirectory,
     port: options.port,
     host: options.host,
@@ -52,14 +48,31 @@ export async function runServe(appDirectory: string, options: ServeOptions): Pro
     mongodbPort: options.mongodbPort,
     dataDirectory: options.dataDir,
     seed: options.seed,
-    secrets,
-    logger,
-    adminKey,
+    secrets: gatherSecrets({ secretsFile: options.secrets, secret: options.secret }),
+    adminKey: options.adminKey === undefined ? undefined : parseAdminKey(options.adminKey),
     ipAccessList: options.ipAccessList,
     trustProxy: options.trustProxy,
     functionTimeoutMs: options.functionTimeout,
+  };
+}
+
+export async function runServe(appDirectory: string, options: ServeOptions): Promise<void> {
+  const started = performance.now();
+  const logger = createLogger(options.logLevel, options.logFormat);
+  if (options.host === '0.0.0.0' || options.host === '::') {
+    logger.warn(`binding to ${options.host} serves the app to your whole network; the emulator is meant for development`);
+  }
+  const emulator = await startEmulator({
+    ...emulatorOptions(appDirectory, options),
+    logger,
     warmFunctions: true,
-    onSeedProgress: terminalProgress(process.stderr),
+    // With JSON logs, stderr holds nothing else: progress goes there as log records.
+    onSeedProgress:
+      options.logFormat === 'json'
+        ? (progress) => {
+            if (progress.total !== undefined && progress.inserted === progress.total) logger.info({ seeded: progress }, `seeded ${progress.database}.${progress.collection}`);
+          }
+        : terminalProgress(process.stderr),
   });
 
   const lines = [
@@ -81,14 +94,15 @@ export async function runServe(appDirectory: string, options: ServeOptions): Pro
   }
   const notices = emulator.problems.filter((problem) => problem.severity !== 'info');
   if (notices.length > 0) lines.push('Warnings:', ...notices.map((problem) => `  ${formatProblem(problem)}`));
-  lines.push(`Ready in ${Math.round(performance.now() - started)} ms. Press Ctrl-C to stop.`);
-  process.stdout.write(`${lines.join('\n')}\n`);
+  if (options.watch) lines.push(`Watching ${appDirectory}: changes reload the app.`);
+  const watcher = options.watch ? reloadOnChange(emulator, appDirectory, process.stdout) : undefined;
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: stopping`);
+    watcher?.close();
     emulator.stop().then(
       () => process.exit(0),
       (error: Error) => {
@@ -97,6 +111,10 @@ export async function runServe(appDirectory: string, options: ServeOptions): Pro
       },
     );
   };
+  // Before "Ready": whoever reads it may signal at once, and an unhandled SIGTERM would kill the
+  // process without stopping the emulator (and its data directory) cleanly.
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  lines.push(`Ready in ${Math.round(performance.now() - started)} ms. Press Ctrl-C to stop.`);
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
