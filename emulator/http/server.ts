@@ -71,6 +71,8 @@ export function createHttpApp(context: HttpContext): { app: Express; requestLog:
   const requestLog = context.requestLog ?? new RequestLog();
   const app = express();
   app.disable('x-powered-by');
+  // App Services sends no ETag, and hashing every answer's body is work on every request.
+  app.set('etag', false);
   if (context.trustProxy !== undefined) app.set('trust proxy', context.trustProxy);
   app.use(requestLog.middleware(context.logger));
 
