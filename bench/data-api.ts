@@ -10,12 +10,12 @@
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import express from 'express';
 import { MongoClient, ObjectId } from 'mongodb';
+import { serveBaseline } from './support';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startEmulator } = require('../dist/index') as typeof import('../emulator/index');
@@ -112,16 +112,7 @@ async function expressBaseline(mongoUri: string): Promise<{ url: string; close()
   app.post('/find', async (request, response) => {
     response.json({ documents: await orders.find({ category: request.body.category }).limit(1000).toArray() });
   });
-  const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await client.close();
-    },
-  };
+  return serveBaseline(app, () => client.close());
 }
 
 export async function runDataApiBenchmark(): Promise<boolean> {

@@ -9,11 +9,11 @@
  * compiled JavaScript as `serve` does.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import express from 'express';
 import { MongoClient } from 'mongodb';
+import { serveBaseline } from './support';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startEmulator } = require('../dist/index') as typeof import('../emulator/index');
@@ -69,16 +69,7 @@ async function expressBaseline(mongoUri: string): Promise<{ url: string; close()
   app.get('/items/first', async (_request, response) => {
     response.json(await items.findOne({ sku: 'first' }));
   });
-  const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await client.close();
-    },
-  };
+  return serveBaseline(app, () => client.close());
 }
 
 export async function runFunctionsBenchmark(): Promise<boolean> {

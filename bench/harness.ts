@@ -10,6 +10,7 @@
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { median } from './support';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startEmulator } = require('../dist/index') as typeof import('../emulator/index');
@@ -18,12 +19,6 @@ const APP = path.resolve(__dirname, '../fixtures/apps/data-api-blog');
 const SECRETS = { jwtSecret: 'change-me-to-a-secret-of-32-chars' };
 const ROUNDS = 15;
 const USERS = 5;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 async function timed(run: () => Promise<unknown>): Promise<number> {
   const started = performance.now();

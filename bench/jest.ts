@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { median } from './support';
 
 const ROOT = path.resolve(__dirname, '..');
 const BIN = path.join(ROOT, 'bin/app-services-emulator.js');
@@ -24,11 +25,6 @@ const SECRETS = { jwtSecret: 'change-me-to-a-secret-of-32-chars' };
 const SEED = 'sample_training:small';
 const START_RUNS = 7;
 const JEST_RUNS = 3;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 function timedSpawn(args: string[], cwd = ROOT): Promise<{ ms: number; code: number | null; stdout: string; stderr: string }> {
   const started = performance.now();

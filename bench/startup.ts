@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MongoClient } from 'mongodb';
+import { median } from './support';
 
 const RUNS = 10;
 const BIN = path.resolve(__dirname, '../bin/app-services-emulator.js');
@@ -36,11 +37,6 @@ async function timeToReady(args: string[], ping: boolean): Promise<number> {
   } finally {
     child.kill('SIGTERM');
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 export async function runStartupBenchmark(): Promise<boolean> {
