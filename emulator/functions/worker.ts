@@ -87,3 +87,5 @@ port.on('message', (message: ToWorker) => {
 });
 
 send({ type: 'ready' });
+// The first call's VM, built while the worker waits for it.
+sandbox.prepareSpare();
