@@ -12,10 +12,9 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import express from 'express';
 import { MongoClient, ObjectId } from 'mongodb';
-import { serveBaseline } from './support';
+import { completedWithin, serveBaseline } from './support';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startEmulator } = require('../dist/index') as typeof import('../emulator/index');
@@ -69,17 +68,7 @@ async function completed(load: Load, agent: http.Agent, milliseconds: number): P
       sent.on('error', reject);
       sent.end(body);
     });
-  let done = 0;
-  const until = performance.now() + milliseconds;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < until) {
-        await post();
-        done++;
-      }
-    }),
-  );
-  return done;
+  return completedWithin(milliseconds, CONCURRENCY, post);
 }
 
 /**

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import express from 'express';
 import { MongoClient } from 'mongodb';
-import { serveBaseline } from './support';
+import { completedWithin, serveBaseline } from './support';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startEmulator } = require('../dist/index') as typeof import('../emulator/index');
@@ -38,19 +38,7 @@ async function callsPerSecond(url: string): Promise<number> {
         })
         .on('error', reject);
     });
-  const run = async (milliseconds: number) => {
-    let done = 0;
-    const until = performance.now() + milliseconds;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (performance.now() < until) {
-          await get();
-          done++;
-        }
-      }),
-    );
-    return done;
-  };
+  const run = (milliseconds: number) => completedWithin(milliseconds, CONCURRENCY, get);
   await run(WARM_UP_MS);
   const started = performance.now();
   const done = await run(MEASURE_MS);

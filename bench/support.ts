@@ -1,6 +1,7 @@
 /** What several benchmarks share: the median of runs, and serving a hand-written baseline. */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { Express } from 'express';
 
 /** The middle value (the mean of the two middle ones for an even count): one slow run does not move it. */
@@ -22,4 +23,19 @@ export async function serveBaseline(app: Express, cleanup: () => Promise<void>):
       await cleanup();
     },
   };
+}
+
+/** How many `request`s complete in `milliseconds`, `concurrency` of them in flight at all times. */
+export async function completedWithin(milliseconds: number, concurrency: number, request: () => Promise<void>): Promise<number> {
+  let done = 0;
+  const until = performance.now() + milliseconds;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        await request();
+        done++;
+      }
+    }),
+  );
+  return done;
 }
